@@ -1,0 +1,107 @@
+// A process's descriptor table: small integers → (open-file description, rights).
+// Kept as a dense array (descriptors are small and looked up on every I/O call); holes are
+// undefined and the lowest free number is reused, as POSIX requires of open().
+//
+// Ownership: install() takes a reference on the description; close() drops it and calls the
+// description's close() when the last reference goes.
+import { E } from '../../abi/wasi.ts';
+import { fail } from '../errors.ts';
+import type { OpenFile } from './open-file.ts';
+
+export interface FdEntry {
+  readonly file: OpenFile;
+  /** WASI rights: what this descriptor may do, and what descriptors opened from it may. */
+  rightsBase: number;
+  rightsInheriting: number;
+  /** For preopened directories: the name the guest sees (fd_prestat_dir_name). */
+  readonly preopen: string | null;
+}
+
+export const DEFAULT_FD_LIMIT = 1024;
+
+export class FdTable {
+  private readonly entries: (FdEntry | undefined)[] = [];
+  private count = 0;
+  /** RLIMIT_NOFILE: descriptors are numbered below it. */
+  limit: number;
+
+  constructor(limit = DEFAULT_FD_LIMIT) {
+    this.limit = limit;
+  }
+
+  /** The entry for fd, or EBADF. `fd` comes from the guest as an i32 (negative = huge u32). */
+  get(fd: number): FdEntry {
+    const e = this.entries[fd];
+    if (e === undefined) return fail(E.BADF);
+    return e;
+  }
+
+  has(fd: number): boolean {
+    return this.entries[fd] !== undefined;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Installs `file` at the lowest free number ≥ min. EMFILE when none is below the limit. */
+  install(file: OpenFile, rightsBase: number, rightsInheriting: number, preopen: string | null = null, min = 0): number {
+    let fd = min;
+    while (this.entries[fd] !== undefined) fd++;
+    if (fd >= this.limit) fail(E.MFILE);
+    this.setAt(fd, { file, rightsBase, rightsInheriting, preopen });
+    return fd;
+  }
+
+  /** Puts an entry at exactly `fd`, closing what was there. */
+  setAt(fd: number, entry: FdEntry): void {
+    if (fd < 0 || fd >= this.limit) fail(E.BADF);
+    entry.file.refs++;
+    const old = this.entries[fd];
+    this.entries[fd] = entry;
+    if (old) release(old);
+    else this.count++;
+  }
+
+  close(fd: number): void {
+    const e = this.get(fd);
+    this.entries[fd] = undefined;
+    this.count--;
+    while (this.entries.length > 0 && this.entries[this.entries.length - 1] === undefined) this.entries.pop();
+    release(e);
+  }
+
+  /** fd_renumber: moves `from` onto `to` (closing `to`); both must be open, as WASI requires. */
+  renumber(from: number, to: number): void {
+    const e = this.get(from);
+    this.get(to);
+    if (from === to) return;
+    this.setAt(to, e);
+    this.close(from);
+  }
+
+  /** Every open descriptor, in order. */
+  *list(): IterableIterator<[number, FdEntry]> {
+    for (let fd = 0; fd < this.entries.length; fd++) {
+      const e = this.entries[fd];
+      if (e) yield [fd, e];
+    }
+  }
+
+  /** Closes everything (process exit). */
+  closeAll(): void {
+    for (let fd = 0; fd < this.entries.length; fd++) {
+      const e = this.entries[fd];
+      if (e) {
+        this.entries[fd] = undefined;
+        release(e);
+      }
+    }
+    this.entries.length = 0;
+    this.count = 0;
+  }
+}
+
+function release(e: FdEntry): void {
+  if (--e.file.refs === 0) e.file.close();
+}

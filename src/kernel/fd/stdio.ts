@@ -1,0 +1,175 @@
+// Descriptions for a process's standard streams when they come from outside the kernel:
+// the host's own fds (isokernel run), a capture buffer (tests, embedding), bytes given as
+// input. They are streams: not seekable, pread/pwrite ESPIPE.
+//
+// HostInput reads the host fd asynchronously (libuv's thread pool), so a guest waiting for
+// the operator's keyboard sleeps and the kernel goes on. HostOutput writes synchronously; a
+// non-blocking host pipe that is full (EAGAIN) makes the writer sleep and retry.
+import fs from 'node:fs';
+import tty from 'node:tty';
+import { E, FILETYPE } from '../../abi/wasi.ts';
+import { fail } from '../errors.ts';
+import type { Stat } from '../vfs/vnode.ts';
+import { OpenFile, WOULD_BLOCK } from './open-file.ts';
+
+const BOOT_NS = BigInt(Date.now()) * 1_000_000n;
+
+function streamStat(filetype: number, size = 0): Stat {
+  return {
+    dev: 0n, ino: 0n, filetype, nlink: 1, size, atim: BOOT_NS, mtim: BOOT_NS, ctim: BOOT_NS,
+    mode: 0o620, uid: 0, gid: 0,
+  };
+}
+
+/** CHARACTER_DEVICE for a terminal (isatty() is true), UNKNOWN for pipes and files, as wasmtime reports. */
+function hostFiletype(fd: number): number {
+  return tty.isatty(fd) ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN;
+}
+
+export class HostOutput extends OpenFile {
+  readonly fd: number;
+  readonly filetype: number;
+  private retryMs = 1;
+
+  constructor(fd: number) {
+    super(false, true);
+    this.fd = fd;
+    this.filetype = hostFiletype(fd);
+  }
+  override write(src: Uint8Array): number {
+    if (src.length === 0) return 0;
+    try {
+      const n = fs.writeSync(this.fd, src);
+      this.retryMs = 1;
+      return n;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') return WOULD_BLOCK;
+      if (code === 'EPIPE') fail(E.PIPE);
+      return fail(E.IO);
+    }
+  }
+  override waitWritable(): Promise<void> {
+    const ms = this.retryMs;
+    this.retryMs = Math.min(ms * 2, 50);
+    return new Promise((r) => setTimeout(r, ms));
+  }
+  override stat(): Stat {
+    return streamStat(this.filetype);
+  }
+  override sync(): void {}
+}
+
+export class HostInput extends OpenFile {
+  readonly fd: number;
+  readonly filetype: number;
+  private buf: Uint8Array = new Uint8Array(0);
+  private eof = false;
+  private error = 0;
+  private pending: Promise<void> | null = null;
+
+  constructor(fd: number) {
+    super(true, false);
+    this.fd = fd;
+    this.filetype = hostFiletype(fd);
+  }
+  override read(dst: Uint8Array): number {
+    if (this.buf.length > 0) {
+      const n = Math.min(dst.length, this.buf.length);
+      dst.set(this.buf.subarray(0, n));
+      this.buf = this.buf.subarray(n);
+      return n;
+    }
+    if (this.error) fail(this.error);
+    if (this.eof || dst.length === 0) return 0;
+    this.fill();
+    return WOULD_BLOCK;
+  }
+  private fill(): Promise<void> {
+    if (!this.pending) {
+      this.pending = new Promise((resolve) => {
+        const chunk = Buffer.allocUnsafe(65536);
+        fs.read(this.fd, chunk, 0, chunk.length, null, (err, n) => {
+          this.pending = null;
+          if (err) {
+            if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+              setTimeout(resolve, 5); // a non-blocking host fd with nothing yet: poll again
+              return;
+            }
+            this.error = E.IO;
+          } else if (n === 0) this.eof = true;
+          else this.buf = chunk.subarray(0, n);
+          resolve();
+        });
+      });
+    }
+    return this.pending;
+  }
+  override waitReadable(): Promise<void> {
+    return this.fill();
+  }
+  override readReady(): number {
+    if (this.buf.length > 0) return this.buf.length;
+    if (this.eof || this.error) return 0;
+    this.fill();
+    return -1;
+  }
+  override hangup(): boolean {
+    return this.eof && this.buf.length === 0;
+  }
+  override stat(): Stat {
+    return streamStat(this.filetype);
+  }
+}
+
+/** Collects what a process writes (tests and embedders read it back with Process.output()). */
+export class CaptureOutput extends OpenFile {
+  readonly filetype = FILETYPE.UNKNOWN;
+  private readonly chunks: Uint8Array[] = [];
+  private length = 0;
+  /** Optional callback for every chunk written (after it is stored). */
+  onData: ((chunk: Uint8Array) => void) | null = null;
+
+  constructor() {
+    super(false, true);
+  }
+  override write(src: Uint8Array): number {
+    const copy = src.slice();
+    this.chunks.push(copy);
+    this.length += copy.length;
+    this.onData?.(copy);
+    return src.length;
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks, this.length);
+  }
+  override stat(): Stat {
+    return streamStat(this.filetype, this.length);
+  }
+}
+
+/** Input given as bytes; EOF at the end. */
+export class BytesInput extends OpenFile {
+  readonly filetype = FILETYPE.UNKNOWN;
+  private data: Uint8Array;
+
+  constructor(data: Uint8Array) {
+    super(true, false);
+    this.data = data;
+  }
+  override read(dst: Uint8Array): number {
+    const n = Math.min(dst.length, this.data.length);
+    dst.set(this.data.subarray(0, n));
+    this.data = this.data.subarray(n);
+    return n;
+  }
+  override readReady(): number {
+    return this.data.length;
+  }
+  override hangup(): boolean {
+    return this.data.length === 0;
+  }
+  override stat(): Stat {
+    return streamStat(this.filetype, this.data.length);
+  }
+}

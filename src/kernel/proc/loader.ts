@@ -1,0 +1,127 @@
+// The program loader: reads, validates and compiles WASI command modules, and caches the
+// compiled modules by content hash (SHA-256), so spawning a program that has run before
+// costs an instantiation, not a compilation. A host path is remembered with its size,
+// mtime and inode, so that a cached spawn costs one stat and no read.
+//
+// Errors are KernelErrors with code ENOEXEC (not a module, invalid, not a WASI command,
+// imports we do not provide) or ENOENT (no such file), messages naming the program.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { KernelError } from '../errors.ts';
+
+export interface Program {
+  readonly module: WebAssembly.Module;
+  readonly hash: string;
+  /** Where it came from, for messages and fault records. */
+  readonly name: string;
+}
+
+interface PathEntry {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  program: Program;
+}
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+export class Loader {
+  private readonly byHash = new Map<string, Program>();
+  private readonly byPath = new Map<string, PathEntry>();
+  /** Loads under way, so that many spawns of a new program compile it once. */
+  private readonly inFlight = new Map<string, Promise<Program>>();
+  /** Import names the kernel provides, by module. */
+  private readonly provided: Map<string, Set<string>>;
+
+  constructor(provided: Map<string, Set<string>>) {
+    this.provided = provided;
+  }
+
+  /** The compiled program for a host path, if it is cached and unchanged. */
+  cachedPath(path: string): Program | null {
+    const e = this.byPath.get(path);
+    if (!e) return null;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(path);
+    } catch {
+      return null;
+    }
+    return st.size === e.size && st.mtimeMs === e.mtimeMs && st.ino === e.ino ? e.program : null;
+  }
+
+  /** Loads a program from a host path. */
+  loadPath(path: string): Promise<Program> {
+    const cached = this.cachedPath(path);
+    if (cached) return Promise.resolve(cached);
+    let pending = this.inFlight.get(path);
+    if (!pending) {
+      pending = this.readAndLoad(path).finally(() => this.inFlight.delete(path));
+      this.inFlight.set(path, pending);
+    }
+    return pending;
+  }
+
+  private async readAndLoad(path: string): Promise<Program> {
+    let bytes: Buffer;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(path);
+      if (st.isDirectory()) throw new KernelError('ENOEXEC', `${path}: is a directory`);
+      bytes = fs.readFileSync(path);
+    } catch (e) {
+      if (e instanceof KernelError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new KernelError(code === 'ENOENT' ? 'ENOENT' : 'ENOEXEC', `${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    const program = await this.loadBytes(bytes, path);
+    this.byPath.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, program });
+    return program;
+  }
+
+  /** Loads a program from bytes; `name` is used in messages. */
+  async loadBytes(bytes: Uint8Array, name: string): Promise<Program> {
+    if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
+      throw new KernelError('ENOEXEC', `${name}: not a WebAssembly module (bad magic number)`);
+    }
+    if (bytes[4] !== 1 || bytes[5] !== 0 || bytes[6] !== 0 || bytes[7] !== 0) {
+      throw new KernelError('ENOEXEC', `${name}: unsupported WebAssembly binary version ${bytes[4]} (only 1)`);
+    }
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const hit = this.byHash.get(hash);
+    if (hit) return hit;
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(bytes);
+    } catch (e) {
+      throw new KernelError('ENOEXEC', `${name}: invalid WebAssembly module: ${(e as Error).message}`);
+    }
+    const program = this.check(module, hash, name);
+    this.byHash.set(hash, program);
+    return program;
+  }
+
+  /** Accepts an already compiled module (embedders). */
+  fromModule(module: WebAssembly.Module, name: string): Program {
+    return this.check(module, `module:${name}`, name);
+  }
+
+  private check(module: WebAssembly.Module, hash: string, name: string): Program {
+    for (const imp of WebAssembly.Module.imports(module)) {
+      const names = this.provided.get(imp.module);
+      if (!names || !names.has(imp.name) || imp.kind !== 'function') {
+        throw new KernelError('ENOEXEC',
+          `${name}: imports ${imp.kind} "${imp.module}"."${imp.name}", which isokernel does not provide` +
+          (names ? '' : ` (it provides: ${[...this.provided.keys()].join(', ')})`));
+      }
+    }
+    const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+    if (exports.get('_start') !== 'function') {
+      throw new KernelError('ENOEXEC', `${name}: not a WASI command: it exports no _start function`);
+    }
+    if (exports.get('memory') !== 'memory') {
+      throw new KernelError('ENOEXEC', `${name}: not a WASI command: it exports no memory`);
+    }
+    return { module, hash, name };
+  }
+}

@@ -1,0 +1,117 @@
+// From handler to import: the wrappers that every syscall passes through.
+//
+// A handler is `(p, ...args) => errno` and may throw a SysError (its errno is returned) or
+// return BLOCK after p.block(promise) (the gate sleeps and calls it again). Anything else it
+// throws unwinds the guest: ProcExit and Killed end the process as asked; any other error is
+// a kernel bug, and the kernel kills that process with SIGSYS and a fault record.
+//
+// Wrappers are written out per arity: a wasm→JS call whose arity matches the function's
+// costs less than one that needs V8's arguments adaptor.
+import { Killed, SysError } from '../errors.ts';
+import type { Cpu } from '../proc/cpu.ts';
+import { BLOCK, type Process } from '../proc/process.ts';
+import { buildGateModule, type GatedSignature } from './gate.ts';
+
+/** Takes guest values (i32 as number, i64 as bigint) after the process. */
+export type Handler = (p: Process, ...args: never[]) => number;
+type AnyHandler = (p: Process, ...args: unknown[]) => number;
+
+export interface SyscallDef {
+  handler: Handler;
+  /** Parameter types after `p`, as the guest passes them. */
+  params: ('i32' | 'i64')[];
+  /** May wait: routed through the gate. */
+  blocking?: boolean;
+}
+
+export type SyscallTable = Record<string, SyscallDef>;
+
+/** A syscall's errno from what its handler threw, or rethrows what is not an errno. */
+function errnoOf(e: unknown): number {
+  if (e instanceof SysError) return e.errno;
+  throw e;
+}
+
+function enter(p: Process): void {
+  p.acct.syscalls++;
+  if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
+  p.mem!.refresh();
+}
+
+type Call = (p: Process, args: unknown[]) => number;
+
+/** The plain import: runs the handler on the current process. */
+function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean): Function {
+  const h = handler as AnyHandler;
+  // `gated` fast paths reset the restart state: each guest call is a fresh attempt.
+  const run = (p: Process): Process => {
+    enter(p);
+    if (gated) p.restart = null;
+    return p;
+  };
+  switch (arity) {
+    case 0: return () => { const p = run(cpu.current!); try { return h(p); } catch (e) { return errnoOf(e); } };
+    case 1: return (a: unknown) => { const p = run(cpu.current!); try { return h(p, a); } catch (e) { return errnoOf(e); } };
+    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current!); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
+    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
+    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
+    case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
+    case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
+    default: return (...args: unknown[]) => { const p = run(cpu.current!); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
+  }
+}
+
+/** The Suspending import: sleeps on what the handler asked for, then retries, until done. */
+function slowWrapper(cpu: Cpu, name: string, handler: Handler): WebAssembly.Suspending {
+  const h = handler as AnyHandler;
+  const call: Call = (p, args) => {
+    try {
+      return h(p, ...args);
+    } catch (e) {
+      return errnoOf(e);
+    }
+  };
+  return new WebAssembly.Suspending(async (...args: unknown[]): Promise<number> => {
+    const p = cpu.current!;
+    for (;;) {
+      const until = p.waitFor!;
+      p.waitFor = null;
+      if (p.state !== 'stopped') p.state = 'sleeping';
+      p.wchan = name;
+      p.acct.voluntarySwitches++;
+      cpu.leave(p);
+      await p.sleep(until);
+      cpu.enter(p);
+      p.state = 'running';
+      p.wchan = null;
+      if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
+      p.mem!.refresh();
+      const r = call(p, args);
+      if (r !== BLOCK) return r;
+    }
+  });
+}
+
+/**
+ * Builds an import module from a syscall table: plain imports for calls that never wait,
+ * gate exports for those that may.
+ */
+export function buildImports(cpu: Cpu, table: SyscallTable): WebAssembly.ModuleImports {
+  const out: WebAssembly.ModuleImports = {};
+  const gated: GatedSignature[] = [];
+  const gateImports: WebAssembly.ModuleImports = {};
+  for (const [name, def] of Object.entries(table)) {
+    if (def.blocking) {
+      gated.push({ name, params: def.params });
+      gateImports['fast_' + name] = plainWrapper(cpu, def.handler, def.params.length, true);
+      gateImports['slow_' + name] = slowWrapper(cpu, name, def.handler);
+    } else {
+      out[name] = plainWrapper(cpu, def.handler, def.params.length, false);
+    }
+  }
+  if (gated.length > 0) {
+    const gate = new WebAssembly.Instance(new WebAssembly.Module(buildGateModule(gated)), { k: gateImports });
+    for (const g of gated) out[g.name] = gate.exports[g.name]!;
+  }
+  return out;
+}

@@ -1,0 +1,343 @@
+// wasi_snapshot_preview1 fd_*: argument checking, rights, and guest memory; the work is done
+// by the open-file description (fd/open-file.ts). Rights: a descriptor starts with every
+// right its kind supports; fd_fdstat_set_rights can only drop rights, and a call whose right
+// was dropped gets ENOTCAPABLE. Whether the file was opened for reading or writing is the
+// description's business (EBADF), as on Linux.
+import {
+  ADVICE_MAX, E, FDFLAGS, FDFLAGS_ALL, FILETYPE, FSTFLAGS, RIGHTS, RIGHTS_ALL, SIZEOF_DIRENT,
+  SIZEOF_FDSTAT, SIZEOF_FILESTAT, WHENCE,
+} from '../../abi/wasi.ts';
+import { fail } from '../errors.ts';
+import { type FdEntry } from '../fd/fd-table.ts';
+import { MAX_OFFSET, WOULD_BLOCK } from '../fd/open-file.ts';
+import type { Process } from '../proc/process.ts';
+import type { Stat, TimeSpec } from '../vfs/vnode.ts';
+import { listDir } from '../vfs/ops.ts';
+import type { SyscallTable } from './dispatch.ts';
+import { encodeUtf8, type GuestMemory } from './guest-memory.ts';
+import type { Kernel } from '../kernel.ts';
+
+/** Largest byte count one read or write moves (Linux's MAX_RW_COUNT). */
+const MAX_RW = 0x7ffff000;
+
+export function need(e: FdEntry, right: number): FdEntry {
+  if ((e.rightsBase & right) === 0) fail(E.NOTCAPABLE);
+  return e;
+}
+
+export function writeFilestat(m: GuestMemory, ptr: number, st: Stat): void {
+  const p = m.check(ptr, SIZEOF_FILESTAT);
+  const dv = m.dv;
+  dv.setBigUint64(p, st.dev, true);
+  dv.setBigUint64(p + 8, st.ino, true);
+  dv.setUint8(p + 16, st.filetype);
+  for (let i = 17; i < 24; i++) dv.setUint8(p + i, 0);
+  dv.setBigUint64(p + 24, BigInt(st.nlink), true);
+  dv.setBigUint64(p + 32, BigInt(st.size), true);
+  dv.setBigUint64(p + 40, st.atim, true);
+  dv.setBigUint64(p + 48, st.mtim, true);
+  dv.setBigUint64(p + 56, st.ctim, true);
+}
+
+/** Decodes fst_flags and times into TimeSpecs. EINVAL for unknown bits or X and X_NOW together. */
+export function timeSpecs(atim: bigint, mtim: bigint, fst: number): [TimeSpec, TimeSpec] {
+  if (fst & ~15) fail(E.INVAL);
+  if ((fst & FSTFLAGS.ATIM) && (fst & FSTFLAGS.ATIM_NOW)) fail(E.INVAL);
+  if ((fst & FSTFLAGS.MTIM) && (fst & FSTFLAGS.MTIM_NOW)) fail(E.INVAL);
+  const a: TimeSpec = fst & FSTFLAGS.ATIM_NOW ? 'now' : fst & FSTFLAGS.ATIM ? atim : null;
+  const m: TimeSpec = fst & FSTFLAGS.MTIM_NOW ? 'now' : fst & FSTFLAGS.MTIM ? mtim : null;
+  return [a, m];
+}
+
+/**
+ * Checks an iovec array and returns its buffers as views, capped at MAX_RW bytes in all.
+ * Every range is checked before any I/O, so a bad pointer never loses data.
+ */
+function iovecs(m: GuestMemory, iovs: number, count: number): Uint8Array[] {
+  const base = m.check(iovs, (count >>> 0) * 8);
+  const out: Uint8Array[] = [];
+  let budget = MAX_RW;
+  for (let i = 0; i < count >>> 0 && budget > 0; i++) {
+    const ptr = m.dv.getUint32(base + i * 8, true);
+    let len = m.dv.getUint32(base + i * 8 + 4, true);
+    const view = m.bytes(ptr, len);
+    if (len > budget) len = budget;
+    budget -= len;
+    if (len > 0) out.push(len === view.length ? view : view.subarray(0, len));
+  }
+  return out;
+}
+
+function offsetOf(v: bigint): number {
+  if (v < 0n || v > BigInt(MAX_OFFSET)) fail(E.INVAL);
+  return Number(v);
+}
+
+export function fdSyscalls(k: Kernel): SyscallTable {
+  const rw = (p: Process, fd: number, iovs: number, count: number, outPtr: number, write: boolean): number => {
+    const e = need(p.fds.get(fd), write ? RIGHTS.FD_WRITE : RIGHTS.FD_READ);
+    const m = p.mem!;
+    m.check(outPtr, 4);
+    const file = e.file;
+    let total = 0;
+    // The common case, one iovec, without building an array.
+    const bufs = count === 1 ? null : iovecs(m, iovs, count);
+    const n1 = bufs ? bufs.length : 1;
+    for (let i = 0; i < n1; i++) {
+      let buf: Uint8Array;
+      if (bufs) buf = bufs[i]!;
+      else {
+        const b = m.check(iovs, 8);
+        const len = Math.min(m.dv.getUint32(b + 4, true), MAX_RW);
+        buf = m.bytes(m.dv.getUint32(b, true), len);
+        if (len === 0) break;
+      }
+      const n = write ? file.write(buf) : file.read(buf);
+      if (n === WOULD_BLOCK) {
+        if (total > 0) break;
+        if (file.flags & FDFLAGS.NONBLOCK) fail(E.AGAIN);
+        return p.block(write ? file.waitWritable() : file.waitReadable());
+      }
+      total += n;
+      if (n < buf.length) break;
+    }
+    if (write) p.acct.bytesWritten += total;
+    else p.acct.bytesRead += total;
+    m.setU32(outPtr, total);
+    return 0;
+  };
+
+  const prw = (p: Process, fd: number, iovs: number, count: number, off: bigint, outPtr: number, write: boolean): number => {
+    const e = need(p.fds.get(fd), (write ? RIGHTS.FD_WRITE : RIGHTS.FD_READ) | 0);
+    need(e, RIGHTS.FD_SEEK);
+    const m = p.mem!;
+    m.check(outPtr, 4);
+    let pos = offsetOf(off);
+    const bufs = iovecs(m, iovs, count);
+    let total = 0;
+    for (const buf of bufs) {
+      const n = write ? e.file.pwrite(buf, pos) : e.file.pread(buf, pos);
+      total += n;
+      pos += n;
+      if (n < buf.length) break;
+    }
+    if (write) p.acct.bytesWritten += total;
+    else p.acct.bytesRead += total;
+    m.setU32(outPtr, total);
+    return 0;
+  };
+
+  return {
+    fd_read: {
+      params: ['i32', 'i32', 'i32', 'i32'], blocking: true,
+      handler: (p: Process, fd: number, iovs: number, n: number, out: number) => rw(p, fd, iovs, n, out, false),
+    },
+    fd_write: {
+      params: ['i32', 'i32', 'i32', 'i32'], blocking: true,
+      handler: (p: Process, fd: number, iovs: number, n: number, out: number) => rw(p, fd, iovs, n, out, true),
+    },
+    fd_pread: {
+      params: ['i32', 'i32', 'i32', 'i64', 'i32'], blocking: true,
+      handler: (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => prw(p, fd, iovs, n, off, out, false),
+    },
+    fd_pwrite: {
+      params: ['i32', 'i32', 'i32', 'i64', 'i32'], blocking: true,
+      handler: (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => prw(p, fd, iovs, n, off, out, true),
+    },
+    fd_close: {
+      params: ['i32'],
+      handler: (p: Process, fd: number) => {
+        p.fds.close(fd);
+        return 0;
+      },
+    },
+    fd_renumber: {
+      params: ['i32', 'i32'],
+      handler: (p: Process, from: number, to: number) => {
+        p.fds.renumber(from, to);
+        return 0;
+      },
+    },
+    fd_seek: {
+      params: ['i32', 'i64', 'i32', 'i32'],
+      handler: (p: Process, fd: number, off: bigint, whence: number, out: number) => {
+        const e = p.fds.get(fd);
+        need(e, off === 0n && whence === WHENCE.CUR ? RIGHTS.FD_TELL | RIGHTS.FD_SEEK : RIGHTS.FD_SEEK);
+        p.mem!.check(out, 8);
+        if (whence < 0 || whence > 2) fail(E.INVAL);
+        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
+        if (off > BigInt(MAX_OFFSET) || off < -BigInt(MAX_OFFSET)) fail(E.INVAL);
+        p.mem!.setU64n(out, e.file.seek(Number(off), whence));
+        return 0;
+      },
+    },
+    fd_tell: {
+      params: ['i32', 'i32'],
+      handler: (p: Process, fd: number, out: number) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_TELL);
+        p.mem!.check(out, 8);
+        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
+        p.mem!.setU64n(out, e.file.tell());
+        return 0;
+      },
+    },
+    fd_fdstat_get: {
+      params: ['i32', 'i32'],
+      handler: (p: Process, fd: number, out: number) => {
+        const e = p.fds.get(fd);
+        const m = p.mem!;
+        const at = m.check(out, SIZEOF_FDSTAT);
+        m.dv.setUint8(at, e.file.filetype);
+        m.dv.setUint8(at + 1, 0);
+        m.dv.setUint16(at + 2, e.file.flags, true);
+        m.dv.setUint32(at + 4, 0, true);
+        m.dv.setBigUint64(at + 8, BigInt(e.rightsBase), true);
+        m.dv.setBigUint64(at + 16, BigInt(e.rightsInheriting), true);
+        return 0;
+      },
+    },
+    fd_fdstat_set_flags: {
+      params: ['i32', 'i32'],
+      handler: (p: Process, fd: number, flags: number) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_FDSTAT_SET_FLAGS);
+        if (flags & ~FDFLAGS_ALL) fail(E.INVAL);
+        e.file.flags = flags;
+        return 0;
+      },
+    },
+    fd_fdstat_set_rights: {
+      params: ['i32', 'i64', 'i64'],
+      handler: (p: Process, fd: number, base: bigint, inheriting: bigint) => {
+        const e = p.fds.get(fd);
+        const all = BigInt(RIGHTS_ALL);
+        if ((base & ~all) !== 0n || (inheriting & ~all) !== 0n) fail(E.NOTCAPABLE);
+        const b = Number(base);
+        const i = Number(inheriting);
+        if ((b & ~e.rightsBase) !== 0 || (i & ~e.rightsInheriting) !== 0) fail(E.NOTCAPABLE);
+        e.rightsBase = b;
+        e.rightsInheriting = i;
+        return 0;
+      },
+    },
+    fd_filestat_get: {
+      params: ['i32', 'i32'],
+      handler: (p: Process, fd: number, out: number) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_FILESTAT_GET);
+        p.mem!.check(out, SIZEOF_FILESTAT);
+        writeFilestat(p.mem!, out, e.file.stat());
+        return 0;
+      },
+    },
+    fd_filestat_set_size: {
+      params: ['i32', 'i64'],
+      handler: (p: Process, fd: number, size: bigint) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_FILESTAT_SET_SIZE);
+        if (size > BigInt(MAX_OFFSET)) fail(E.FBIG);
+        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
+        e.file.setSize(Number(size));
+        return 0;
+      },
+    },
+    fd_filestat_set_times: {
+      params: ['i32', 'i64', 'i64', 'i32'],
+      handler: (p: Process, fd: number, atim: bigint, mtim: bigint, fst: number) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_FILESTAT_SET_TIMES);
+        const [a, m] = timeSpecs(atim, mtim, fst);
+        e.file.setTimes(a, m);
+        return 0;
+      },
+    },
+    fd_advise: {
+      params: ['i32', 'i64', 'i64', 'i32'],
+      handler: (p: Process, fd: number, off: bigint, len: bigint, advice: number) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_ADVISE);
+        if (advice < 0 || advice > ADVICE_MAX) fail(E.INVAL);
+        if (off + len > BigInt(MAX_OFFSET)) fail(E.INVAL);
+        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
+        if (!e.file.seekable) fail(E.SPIPE);
+        e.file.advise(Number(off), Number(len), advice);
+        return 0;
+      },
+    },
+    fd_allocate: {
+      params: ['i32', 'i64', 'i64'],
+      handler: (p: Process, fd: number, off: bigint, len: bigint) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_ALLOCATE);
+        if (len === 0n) fail(E.INVAL);
+        if (off + len > BigInt(MAX_OFFSET)) fail(E.FBIG);
+        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
+        e.file.allocate(Number(off), Number(len));
+        return 0;
+      },
+    },
+    fd_sync: {
+      params: ['i32'],
+      handler: (p: Process, fd: number) => {
+        need(p.fds.get(fd), RIGHTS.FD_SYNC).file.sync();
+        return 0;
+      },
+    },
+    fd_datasync: {
+      params: ['i32'],
+      handler: (p: Process, fd: number) => {
+        need(p.fds.get(fd), RIGHTS.FD_DATASYNC).file.datasync();
+        return 0;
+      },
+    },
+    fd_prestat_get: {
+      params: ['i32', 'i32'],
+      handler: (p: Process, fd: number, out: number) => {
+        const e = p.fds.get(fd);
+        if (e.preopen === null) fail(E.BADF);
+        const m = p.mem!;
+        const at = m.check(out, 8);
+        m.dv.setUint32(at, 0, true); // tag DIR, padding
+        m.dv.setUint32(at + 4, encodeUtf8(e.preopen).length, true);
+        return 0;
+      },
+    },
+    fd_prestat_dir_name: {
+      params: ['i32', 'i32', 'i32'],
+      handler: (p: Process, fd: number, buf: number, len: number) => {
+        const e = p.fds.get(fd);
+        if (e.preopen === null) fail(E.BADF);
+        const name = encodeUtf8(e.preopen);
+        if ((len >>> 0) < name.length) fail(E.NAMETOOLONG);
+        p.mem!.write(buf, name);
+        return 0;
+      },
+    },
+    fd_readdir: {
+      params: ['i32', 'i32', 'i32', 'i64', 'i32'],
+      handler: (p: Process, fd: number, buf: number, len: number, cookie: bigint, out: number) => {
+        const e = need(p.fds.get(fd), RIGHTS.FD_READDIR);
+        const m = p.mem!;
+        m.check(out, 4);
+        const dest = m.bytes(buf, len);
+        const loc = e.file.loc;
+        if (e.file.filetype !== FILETYPE.DIRECTORY || loc === null) fail(E.NOTDIR);
+        const entries = listDir(k.ns, p.root, loc);
+        let used = 0;
+        const head = new Uint8Array(SIZEOF_DIRENT);
+        const hv = new DataView(head.buffer);
+        for (let i = cookie > BigInt(entries.length) ? entries.length : Number(cookie); i < entries.length && used < dest.length; i++) {
+          const ent = entries[i]!;
+          const name = encodeUtf8(ent.name);
+          hv.setBigUint64(0, BigInt(i + 1), true);
+          hv.setBigUint64(8, ent.ino, true);
+          hv.setUint32(16, name.length, true);
+          hv.setUint32(20, ent.filetype, true); // d_type and padding
+          // Whatever does not fit is cut: the guest sees a full buffer and asks again.
+          const h = Math.min(SIZEOF_DIRENT, dest.length - used);
+          dest.set(head.subarray(0, h), used);
+          used += h;
+          const nlen = Math.min(name.length, dest.length - used);
+          dest.set(name.subarray(0, nlen), used);
+          used += nlen;
+        }
+        m.setU32(out, used);
+        return 0;
+      },
+    },
+  };
+}

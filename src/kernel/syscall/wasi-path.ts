@@ -1,0 +1,170 @@
+// wasi_snapshot_preview1 path_*: decode the guest's path, check the directory descriptor's
+// rights, and call the path operations in vfs/ops.ts. A path is resolved from the directory
+// the descriptor names, with POSIX *at() rules: '..' may climb above it (to the process's
+// root, never beyond), absolute paths and absolute symlinks start at the process's root.
+import {
+  E, FDFLAGS, FDFLAGS_ALL, FILETYPE, LOOKUPFLAGS, OFLAGS, RIGHTS, RIGHTS_DIRECTORY,
+  RIGHTS_REGULAR_FILE, RIGHTS_STREAM,
+} from '../../abi/wasi.ts';
+import { fail } from '../errors.ts';
+import type { FdEntry } from '../fd/fd-table.ts';
+import type { Process } from '../proc/process.ts';
+import type { Loc } from '../vfs/namespace.ts';
+import {
+  linkAt, mkdirAt, openAt, readlinkAt, renameAt, rmdirAt, setTimesAt, statAt, symlinkAt, unlinkAt,
+} from '../vfs/ops.ts';
+import type { SyscallTable } from './dispatch.ts';
+import { encodeUtf8 } from './guest-memory.ts';
+import { need, timeSpecs, writeFilestat } from './wasi-fd.ts';
+import type { Kernel } from '../kernel.ts';
+
+/** The rights a descriptor of this kind can have at most. */
+export function rightsForKind(filetype: number): number {
+  switch (filetype) {
+    case FILETYPE.DIRECTORY: return RIGHTS_DIRECTORY;
+    case FILETYPE.REGULAR_FILE: return RIGHTS_REGULAR_FILE;
+    case FILETYPE.CHARACTER_DEVICE: case FILETYPE.BLOCK_DEVICE:
+      // Seekable, so that wasi-libc's isatty() is false for /dev/null as on Linux.
+      return RIGHTS_STREAM | RIGHTS.FD_SEEK | RIGHTS.FD_TELL | RIGHTS.FD_ADVISE;
+    default: return RIGHTS_STREAM;
+  }
+}
+
+const WRITE_RIGHTS = RIGHTS.FD_WRITE | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_SET_SIZE;
+
+export function pathSyscalls(k: Kernel): SyscallTable {
+  const ns = k.ns;
+  /** The directory an fd names, after checking it holds `right`. ENOTDIR for non-directories. */
+  const dirOf = (p: Process, fd: number, right: number): Loc => {
+    const e = need(p.fds.get(fd), right);
+    const loc = e.file.loc;
+    if (loc === null || e.file.filetype !== FILETYPE.DIRECTORY) return fail(E.NOTDIR);
+    return loc;
+  };
+  const str = (p: Process, ptr: number, len: number): string => p.mem!.string(ptr, len);
+
+  return {
+    path_open: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i64', 'i64', 'i32', 'i32'],
+      handler: (p: Process, dirfd: number, dirflags: number, path: number, pathLen: number, oflags: number,
+        base: bigint, inheriting: bigint, fdflags: number, out: number) => {
+        const de: FdEntry = need(p.fds.get(dirfd), RIGHTS.PATH_OPEN);
+        if (oflags & ~15 || fdflags & ~FDFLAGS_ALL) fail(E.INVAL);
+        if (oflags & OFLAGS.CREAT) need(de, RIGHTS.PATH_CREATE_FILE);
+        if (de.file.loc === null || de.file.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
+        p.mem!.check(out, 4);
+        const name = str(p, path, pathLen);
+        const b = Number(base & 0x3fffffffn);
+        const inh = Number(inheriting & 0x3fffffffn);
+        const r = openAt(ns, p.root, de.file.loc, name, {
+          follow: (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0,
+          create: (oflags & OFLAGS.CREAT) !== 0,
+          exclusive: (oflags & OFLAGS.EXCL) !== 0,
+          truncate: (oflags & OFLAGS.TRUNC) !== 0,
+          directory: (oflags & OFLAGS.DIRECTORY) !== 0,
+          read: (b & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0,
+          write: (b & WRITE_RIGHTS) !== 0 || (fdflags & FDFLAGS.APPEND) !== 0,
+          fdflags,
+          mode: 0o666,
+        });
+        let fd: number;
+        if ('aliasFd' in r) {
+          const src = p.fds.get(r.aliasFd);
+          fd = p.fds.install(src.file, src.rightsBase, src.rightsInheriting);
+        } else {
+          const kind = rightsForKind(r.file.filetype);
+          // Read/write intent stays visible in the rights (wasi-libc derives O_ACCMODE from them).
+          try {
+            fd = p.fds.install(r.file, b & kind, inh & de.rightsInheriting);
+          } catch (e) {
+            r.file.close();
+            throw e;
+          }
+        }
+        p.mem!.setU32(out, fd);
+        return 0;
+      },
+    },
+    path_create_directory: {
+      params: ['i32', 'i32', 'i32'],
+      handler: (p: Process, fd: number, path: number, len: number) => {
+        mkdirAt(ns, p.root, dirOf(p, fd, RIGHTS.PATH_CREATE_DIRECTORY), str(p, path, len), 0o777);
+        return 0;
+      },
+    },
+    path_filestat_get: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i32'],
+      handler: (p: Process, fd: number, flags: number, path: number, len: number, out: number) => {
+        const dir = dirOf(p, fd, RIGHTS.PATH_FILESTAT_GET);
+        p.mem!.check(out, 64);
+        const st = statAt(ns, p.root, dir, str(p, path, len), (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
+        writeFilestat(p.mem!, out, st);
+        return 0;
+      },
+    },
+    path_filestat_set_times: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i64', 'i64', 'i32'],
+      handler: (p: Process, fd: number, flags: number, path: number, len: number, atim: bigint, mtim: bigint, fst: number) => {
+        const dir = dirOf(p, fd, RIGHTS.PATH_FILESTAT_SET_TIMES);
+        const [a, m] = timeSpecs(atim, mtim, fst);
+        setTimesAt(ns, p.root, dir, str(p, path, len), (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0, a, m);
+        return 0;
+      },
+    },
+    path_link: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+      handler: (p: Process, oldFd: number, oldFlags: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) => {
+        const from = dirOf(p, oldFd, RIGHTS.PATH_LINK_SOURCE);
+        const to = dirOf(p, newFd, RIGHTS.PATH_LINK_TARGET);
+        linkAt(ns, p.root, from, str(p, oldPath, oldLen), (oldFlags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0, to, str(p, newPath, newLen));
+        return 0;
+      },
+    },
+    path_readlink: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+      handler: (p: Process, fd: number, path: number, len: number, buf: number, bufLen: number, out: number) => {
+        const dir = dirOf(p, fd, RIGHTS.PATH_READLINK);
+        const m = p.mem!;
+        m.check(out, 4);
+        const dest = m.bytes(buf, bufLen);
+        const target = encodeUtf8(readlinkAt(ns, p.root, dir, str(p, path, len)));
+        // Like readlink(2), a short buffer gets a truncated target and no error.
+        const n = Math.min(target.length, dest.length);
+        dest.set(target.subarray(0, n));
+        m.setU32(out, n);
+        return 0;
+      },
+    },
+    path_remove_directory: {
+      params: ['i32', 'i32', 'i32'],
+      handler: (p: Process, fd: number, path: number, len: number) => {
+        rmdirAt(ns, p.root, dirOf(p, fd, RIGHTS.PATH_REMOVE_DIRECTORY), str(p, path, len));
+        return 0;
+      },
+    },
+    path_rename: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+      handler: (p: Process, fd: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) => {
+        const from = dirOf(p, fd, RIGHTS.PATH_RENAME_SOURCE);
+        const to = dirOf(p, newFd, RIGHTS.PATH_RENAME_TARGET);
+        renameAt(ns, p.root, from, str(p, oldPath, oldLen), to, str(p, newPath, newLen));
+        return 0;
+      },
+    },
+    path_symlink: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i32'],
+      handler: (p: Process, oldPath: number, oldLen: number, fd: number, newPath: number, newLen: number) => {
+        const target = str(p, oldPath, oldLen);
+        symlinkAt(ns, p.root, target, dirOf(p, fd, RIGHTS.PATH_SYMLINK), str(p, newPath, newLen));
+        return 0;
+      },
+    },
+    path_unlink_file: {
+      params: ['i32', 'i32', 'i32'],
+      handler: (p: Process, fd: number, path: number, len: number) => {
+        unlinkAt(ns, p.root, dirOf(p, fd, RIGHTS.PATH_UNLINK_FILE), str(p, path, len));
+        return 0;
+      },
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// The kernel never prints (STYLE.md habit 7): it publishes on named diagnostics channels,
+// and whoever cares (the CLI, syslogd, tests, strace) subscribes.
+import dc from 'node:diagnostics_channel';
+
+/** { pid, ppid, argv, program } when a process is created. */
+export const procSpawn = dc.channel('isokernel:proc:spawn');
+/** { pid, status } when a process ends. */
+export const procExit = dc.channel('isokernel:proc:exit');
+/** A FaultRecord, when a trap kills a process. */
+export const procFault = dc.channel('isokernel:proc:fault');
+/** { pid, error } when a syscall hit a kernel bug; the process was killed with SIGSYS. */
+export const kernelBug = dc.channel('isokernel:kernel:bug');

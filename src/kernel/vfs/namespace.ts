@@ -1,0 +1,266 @@
+// The namespace: a mount table and the path walk (Linux's path_resolution(7) rules).
+//
+// A Loc is a position in the namespace: a vnode and the mount it was reached through. A
+// mount covers the name N in a directory D of its parent mount; the walk checks the
+// covering table before asking D's filesystem, so a mount point need not exist in the
+// filesystem below (hostfs mounted at / still shows /dev). '..' at a mount's root climbs to
+// the directory holding the mount point, and '..' at the process's root stays there. Symlinks
+// are followed here, in guest space, never by a filesystem: an absolute target starts again
+// from the process's root, so no filesystem can be escaped through a link.
+//
+// Errors (thrown as SysError): ENOENT (empty path, missing component, empty link target),
+// ENOTDIR (a non-directory used as one), ELOOP (more than 40 links), ENAMETOOLONG (path over
+// 4096 bytes or a name over 255), EILSEQ... not here: the ABI layer decodes UTF-8.
+// EINVAL for a NUL byte in a path.
+import { E, FILETYPE } from '../../abi/wasi.ts';
+import { fail } from '../errors.ts';
+import type { FileSystem, Vnode } from './vnode.ts';
+
+export const PATH_MAX = 4096;
+export const NAME_MAX = 255;
+export const SYMLOOP_MAX = 40;
+
+export class Mount {
+  readonly fs: FileSystem;
+  readonly root: Vnode;
+  /** The mount this one is attached in, and where: null for the root mount. */
+  readonly parent: Mount | null;
+  readonly at: Vnode | null;
+  readonly name: string;
+  /** The guest path it was mounted at, for /proc/mounts and df. */
+  readonly path: string;
+  /** Mounts attached below this one, keyed by `${directory key}/${name}`. */
+  readonly covered = new Map<string, Mount>();
+
+  constructor(fs: FileSystem, parent: Mount | null, at: Vnode | null, name: string, path: string) {
+    this.fs = fs;
+    this.root = fs.root();
+    this.parent = parent;
+    this.at = at;
+    this.name = name;
+    this.path = path;
+  }
+}
+
+export interface Loc {
+  readonly mount: Mount;
+  readonly vnode: Vnode;
+}
+
+/** The parent directory of a path's last component, and that component. */
+export interface ParentLoc {
+  dir: Loc;
+  /** The last component: may be '.' or '..' (callers decide: EEXIST, EISDIR, EINVAL, ...). */
+  name: string;
+  /** The path ended in '/': the named object must be (or become) a directory. */
+  trailingSlash: boolean;
+}
+
+function coverKey(dir: Vnode, name: string): string {
+  return `${dir.key}/${name}`;
+}
+
+export function sameLoc(a: Loc, b: Loc): boolean {
+  return a.mount === b.mount && a.vnode.key === b.vnode.key;
+}
+
+export class Namespace {
+  root: Loc;
+  private readonly mounts: Mount[] = [];
+
+  constructor(rootFs: FileSystem) {
+    const m = new Mount(rootFs, null, null, '', '/');
+    this.mounts.push(m);
+    this.root = { mount: m, vnode: m.root };
+  }
+
+  /** Every mount, in the order mounted (for /proc/mounts and df). */
+  list(): readonly Mount[] {
+    return this.mounts;
+  }
+
+  /**
+   * Attaches `fs` at the absolute guest path `path`. The parent directory must exist; the
+   * last component need not (it is created as a synthetic mount point). Mounting at '/'
+   * replaces the root. EBUSY if something is already mounted exactly there.
+   */
+  mount(path: string, fs: FileSystem): Mount {
+    if (!path.startsWith('/')) fail(E.INVAL);
+    const parts = path.split('/').filter((s) => s !== '' && s !== '.');
+    if (parts.length === 0) {
+      const m = new Mount(fs, null, null, '', '/');
+      this.mounts.push(m);
+      this.root = { mount: m, vnode: m.root };
+      return m;
+    }
+    const { dir, name } = this.resolveParent(this.root, this.root, path);
+    if (name === '..') fail(E.INVAL);
+    const key = coverKey(dir.vnode, name);
+    if (dir.mount.covered.has(key)) fail(E.BUSY);
+    const m = new Mount(fs, dir.mount, dir.vnode, name, '/' + parts.join('/'));
+    dir.mount.covered.set(key, m);
+    this.mounts.push(m);
+    return m;
+  }
+
+  /** The mount attached at name `name` of directory `dir`, if any. */
+  mountAt(dir: Loc, name: string): Mount | undefined {
+    const covered = dir.mount.covered;
+    return covered.size === 0 ? undefined : covered.get(coverKey(dir.vnode, name));
+  }
+
+  /** Names of mount points in `dir` (readdir lists them even where the fs below has none). */
+  mountNames(dir: Loc): string[] {
+    const out: string[] = [];
+    for (const m of dir.mount.covered.values()) if (m.at?.key === dir.vnode.key) out.push(m.name);
+    return out;
+  }
+
+  /** One step down: `name` in directory `dir`, crossing into a mount that covers it. */
+  child(dir: Loc, name: string): Loc {
+    const m = this.mountAt(dir, name);
+    if (m) return { mount: m, vnode: m.root };
+    return { mount: dir.mount, vnode: dir.vnode.lookup(name) };
+  }
+
+  /** One step up, within `root` (the process's root never climbs). */
+  parentOf(loc: Loc, root: Loc): Loc {
+    let cur = loc;
+    for (;;) {
+      if (sameLoc(cur, root)) return cur;
+      if (cur.vnode.key !== cur.mount.root.key) {
+        const p = cur.vnode.parent();
+        return p ? { mount: cur.mount, vnode: p } : cur;
+      }
+      // At a mount's root: climb to the directory holding the mount point, then go on up.
+      const m = cur.mount;
+      if (!m.parent || !m.at) return cur;
+      cur = { mount: m.parent, vnode: m.at };
+      return cur;
+    }
+  }
+
+  /**
+   * Resolves `path` from `start` (or from `root` when absolute). With `follow`, a symlink in
+   * the last component is followed too; a trailing '/' always follows and requires a directory.
+   */
+  resolve(root: Loc, start: Loc, path: string, follow: boolean): Loc {
+    checkPath(path);
+    const walk = new Walk(this, root, start, path);
+    return walk.run(follow);
+  }
+
+  /**
+   * Resolves all but the last component of `path`. The last component is returned as a name
+   * (after stripping trailing slashes); '.' and '..' are returned as they are.
+   */
+  resolveParent(root: Loc, start: Loc, path: string): ParentLoc {
+    checkPath(path);
+    let end = path.length;
+    while (end > 1 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+    const trailingSlash = end < path.length;
+    const trimmed = path.slice(0, end);
+    const slash = trimmed.lastIndexOf('/');
+    let name: string;
+    let dirPath: string;
+    if (slash < 0) {
+      name = trimmed;
+      dirPath = '.';
+    } else {
+      name = trimmed.slice(slash + 1);
+      dirPath = trimmed.slice(0, slash) || '/';
+    }
+    if (name === '') name = '.'; // the path was '/' or '//'
+    if (utf8Length(name) > NAME_MAX) fail(E.NAMETOOLONG);
+    const dir = new Walk(this, root, start, dirPath).run(true);
+    if (dir.vnode.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
+    return { dir, name, trailingSlash };
+  }
+
+  /**
+   * Looks up the last component as resolveParent left it: '.' and '..' resolved, a mount
+   * crossed, ENOENT thrown if absent. Symlinks are not followed.
+   */
+  lookupLast(root: Loc, p: ParentLoc): Loc {
+    if (p.name === '.') return p.dir;
+    if (p.name === '..') return this.parentOf(p.dir, root);
+    return this.child(p.dir, p.name);
+  }
+}
+
+function checkPath(path: string): void {
+  if (path.length === 0) fail(E.NOENT);
+  if (path.length > PATH_MAX && utf8Length(path) > PATH_MAX) fail(E.NAMETOOLONG);
+  if (path.includes('\0')) fail(E.INVAL);
+}
+
+function utf8Length(s: string): number {
+  // Fast path: ASCII strings are their own length.
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      n = Buffer.byteLength(s, 'utf8');
+      break;
+    }
+  }
+  return n;
+}
+
+/** One path walk: a stack of components still to visit, spliced when a symlink is met. */
+class Walk {
+  private readonly ns: Namespace;
+  private readonly root: Loc;
+  private cur: Loc;
+  /** Components left, last component first (so pop() gives the next one). */
+  private readonly todo: string[];
+  private mustBeDir: boolean;
+  private links = 0;
+
+  constructor(ns: Namespace, root: Loc, start: Loc, path: string) {
+    this.ns = ns;
+    this.root = root;
+    this.cur = path.charCodeAt(0) === 47 ? root : start;
+    this.todo = [];
+    this.mustBeDir = path.charCodeAt(path.length - 1) === 47;
+    this.push(path);
+  }
+
+  private push(path: string): void {
+    const parts = path.split('/');
+    for (let i = parts.length - 1; i >= 0; i--) {
+      const s = parts[i]!;
+      if (s === '' || s === '.') continue;
+      if (s.length > NAME_MAX && utf8Length(s) > NAME_MAX) fail(E.NAMETOOLONG);
+      this.todo.push(s);
+    }
+  }
+
+  run(followLast: boolean): Loc {
+    const ns = this.ns;
+    while (this.todo.length > 0) {
+      const name = this.todo.pop()!;
+      if (this.cur.vnode.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
+      if (name === '..') {
+        this.cur = ns.parentOf(this.cur, this.root);
+        continue;
+      }
+      const next = ns.child(this.cur, name);
+      if (next.vnode.filetype === FILETYPE.SYMBOLIC_LINK) {
+        const last = this.todo.length === 0;
+        if (!last || followLast || this.mustBeDir) {
+          if (++this.links > SYMLOOP_MAX) fail(E.LOOP);
+          const target = next.vnode.readlink();
+          if (target.length === 0) fail(E.NOENT);
+          if (target.charCodeAt(0) === 47) this.cur = this.root;
+          if (target.charCodeAt(target.length - 1) === 47 && last) this.mustBeDir = true;
+          this.push(target);
+          continue;
+        }
+      }
+      this.cur = next;
+    }
+    if (this.mustBeDir && this.cur.vnode.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
+    return this.cur;
+  }
+}
