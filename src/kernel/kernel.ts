@@ -15,7 +15,7 @@ import { Clock } from './clock.ts';
 import { DirectoryFile, type OpenFile, VnodeFile } from './fd/open-file.ts';
 import { BytesInput, CaptureOutput, HostInput, HostOutput } from './fd/stdio.ts';
 import { Cpu } from './proc/cpu.ts';
-import { classifyTrap, functionNames, makeFaultRecord, type FaultRecord } from './proc/fault.ts';
+import { classifyTrap, makeFaultRecord, type FaultRecord } from './proc/fault.ts';
 import { Loader, type Program } from './proc/loader.ts';
 import { type ExitStatus, type Limits, Process } from './proc/process.ts';
 import { buildImports, type SyscallTable } from './syscall/dispatch.ts';
@@ -293,7 +293,7 @@ export class Kernel {
     const trap = classifyTrap(e);
     let record: FaultRecord;
     if (trap) {
-      record = makeFaultRecord(e as Error, trap, p.pid, p.program, functionNames(prog.module));
+      record = makeFaultRecord(e as Error, trap, p.pid, p.program, prog.functionNames());
     } else {
       // A kernel bug in a syscall: the process dies with SIGSYS; the kernel goes on.
       const err = e instanceof Error ? e : new Error(String(e));

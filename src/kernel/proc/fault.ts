@@ -65,47 +65,6 @@ export function wasmFrames(e: Error, names: Map<number, string> | null): FaultFr
   return out;
 }
 
-/** Function names from a module's "name" custom section (subsection 1). */
-export function functionNames(module: WebAssembly.Module): Map<number, string> {
-  const names = new Map<number, string>();
-  const sections = WebAssembly.Module.customSections(module, 'name');
-  if (sections.length === 0) return names;
-  const b = new Uint8Array(sections[0]!);
-  let pos = 0;
-  const leb = (): number => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (pos >= b.length) throw new RangeError('truncated name section');
-      const byte = b[pos++]!;
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      shift += 7;
-    }
-  };
-  const dec = new TextDecoder();
-  try {
-    while (pos < b.length) {
-      const id = b[pos++]!;
-      const size = leb();
-      const end = pos + size;
-      if (id === 1) {
-        const count = leb();
-        for (let i = 0; i < count; i++) {
-          const idx = leb();
-          const len = leb();
-          names.set(idx, dec.decode(b.subarray(pos, pos + len)));
-          pos += len;
-        }
-      }
-      pos = end;
-    }
-  } catch {
-    // A malformed name section only costs us names.
-  }
-  return names;
-}
-
 export function makeFaultRecord(
   e: Error, cls: TrapClass, pid: number, program: string, names: Map<number, string> | null,
 ): FaultRecord {

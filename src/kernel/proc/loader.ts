@@ -8,12 +8,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { KernelError } from '../errors.ts';
+import { parseFunctionNames, splitCustomSections } from './wasm-sections.ts';
 
 export interface Program {
   readonly module: WebAssembly.Module;
   readonly hash: string;
   /** Where it came from, for messages and fault records. */
   readonly name: string;
+  /** Custom sections kept aside at load (see wasm-sections.ts): "name", ".debug_line", ... */
+  readonly custom: Map<string, Uint8Array>;
+  /** Function names by index, parsed on first use. */
+  functionNames(): Map<number, string>;
 }
 
 interface PathEntry {
@@ -90,23 +95,27 @@ export class Loader {
     const hash = createHash('sha256').update(bytes).digest('hex');
     const hit = this.byHash.get(hash);
     if (hit) return hit;
+    const { code, custom } = splitCustomSections(bytes);
     let module: WebAssembly.Module;
     try {
-      module = await WebAssembly.compile(bytes);
+      module = await WebAssembly.compile(code);
     } catch (e) {
       throw new KernelError('ENOEXEC', `${name}: invalid WebAssembly module: ${(e as Error).message}`);
     }
-    const program = this.check(module, hash, name);
+    const program = this.check(module, hash, name, custom);
     this.byHash.set(hash, program);
     return program;
   }
 
   /** Accepts an already compiled module (embedders). */
   fromModule(module: WebAssembly.Module, name: string): Program {
-    return this.check(module, `module:${name}`, name);
+    const custom = new Map<string, Uint8Array>();
+    const names = WebAssembly.Module.customSections(module, 'name')[0];
+    if (names) custom.set('name', new Uint8Array(names));
+    return this.check(module, `module:${name}`, name, custom);
   }
 
-  private check(module: WebAssembly.Module, hash: string, name: string): Program {
+  private check(module: WebAssembly.Module, hash: string, name: string, custom: Map<string, Uint8Array>): Program {
     for (const imp of WebAssembly.Module.imports(module)) {
       const names = this.provided.get(imp.module);
       if (!names || !names.has(imp.name) || imp.kind !== 'function') {
@@ -122,6 +131,7 @@ export class Loader {
     if (exports.get('memory') !== 'memory') {
       throw new KernelError('ENOEXEC', `${name}: not a WASI command: it exports no memory`);
     }
-    return { module, hash, name };
+    let names: Map<number, string> | null = null;
+    return { module, hash, name, custom, functionNames: () => (names ??= parseFunctionNames(custom.get('name'))) };
   }
 }

@@ -1,0 +1,433 @@
+// hostfs: a host directory, confined.
+//
+// A vnode is (fs, relative path from the root, filetype, host identity). It is made only by
+// lookup, which lstat()s one name in a directory vnode, so every vnode's path is a chain of
+// names looked up one by one from the root, none of them '.', '..', empty, or holding '/' or
+// NUL (checkName refuses those: EINVAL). The host is never asked to follow a symlink: lookup
+// and stat use lstat, open passes O_NOFOLLOW (a symlink fails with ELOOP), readlink returns
+// the target verbatim, setTimes uses lutimes, link(2) does not follow, mkdir/rename/unlink
+// act on the name itself. Following symlinks is the namespace layer's job, in guest space.
+//
+// Paths alone are not enough: a guest holding a directory vnode could rename that directory
+// away and put a symlink to '/' at its old path; the host would then follow it when
+// resolving the old path's intermediate components. So every vnode records the host (dev,
+// ino, filetype) it had at lookup, and every operation first re-checks that the vnode's path
+// still reaches that same inode (open checks the opened descriptor with fstat). A directory
+// has one place in the tree, so reaching the same directory inode means reaching the place
+// that was looked up inside the root. A vnode whose path no longer leads there fails with
+// ENOENT (unlike Linux, a descriptor on a renamed directory does not follow it). An open
+// file holds a host descriptor and does follow: while a vnode has open handles, its stat,
+// setTimes and truncate go through one of them (fstat, futimes, ftruncate), so they keep
+// working after the file is renamed or unlinked.
+//
+// The holes, neither of which a guest can open alone: (1) a *host* process racing to swap a
+// directory on the path for a symlink between our check and our use (guests cannot race:
+// every hostfs call is synchronous on the kernel thread, so no guest code runs in between);
+// (2) inode reuse: if a looked-up directory is deleted and a host process creates a
+// directory outside the root that reuses its inode number, a stale vnode reached through a
+// guest-made symlink would pass the check.
+//
+// Also: host FIFOs, sockets and devices show up in readdir and stat but cannot be opened
+// (EACCES, as on a nodev mount); timestamps are set through Node's lutimes, which takes
+// seconds as a double, so a set time keeps about microsecond precision, not nanoseconds;
+// allocate() only extends the file (Node has no fallocate), so it cannot promise space.
+import {
+  closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, linkSync, lstatSync,
+  lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmdirSync,
+  realpathSync, statfsSync, statSync, symlinkSync, unlinkSync, writeSync, type BigIntStats,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import { E, ERRNO_NAMES, FILETYPE } from '../../abi/wasi.ts';
+import { fail, isSysError, KernelError } from '../errors.ts';
+import { checkName, checkTarget } from './inode.ts';
+import { FileSystem, Vnode, type DirEntry, type FileHandle, type Stat, type TimeSpec } from './vnode.ts';
+
+export interface HostFsOptions {
+  /** Refuse every mutation with EROFS. Default false. */
+  readOnly?: boolean;
+}
+
+// Host error codes (err.code) to WASI errnos. WASI's names are POSIX's, so each maps to
+// itself; the few host aliases are added by hand.
+const HOST_ERRNO = new Map<string, number>(ERRNO_NAMES.map((name, errno) => ['E' + name, errno]));
+HOST_ERRNO.delete('ESUCCESS');
+HOST_ERRNO.delete('ENOTCAPABLE');
+HOST_ERRNO.set('EWOULDBLOCK', E.AGAIN);
+HOST_ERRNO.set('EOPNOTSUPP', E.NOTSUP);
+HOST_ERRNO.set('EDEADLOCK', E.DEADLK);
+
+/** The WASI errno for a host error: by err.code, EIO when unknown. */
+export function hostErrno(err: unknown): number {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && HOST_ERRNO.get(code)) || E.IO;
+}
+
+function isHostError(err: unknown): boolean {
+  return err instanceof Error && typeof (err as { errno?: unknown }).errno === 'number';
+}
+
+/** Runs a host call; a host error becomes its errno (anything else is a kernel bug and is rethrown). */
+function host<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    if (isHostError(err)) fail(hostErrno(err));
+    throw err;
+  }
+}
+
+function filetypeOf(st: BigIntStats): number {
+  if (st.isFile()) return FILETYPE.REGULAR_FILE;
+  if (st.isDirectory()) return FILETYPE.DIRECTORY;
+  if (st.isSymbolicLink()) return FILETYPE.SYMBOLIC_LINK;
+  if (st.isCharacterDevice()) return FILETYPE.CHARACTER_DEVICE;
+  if (st.isBlockDevice()) return FILETYPE.BLOCK_DEVICE;
+  if (st.isSocket()) return FILETYPE.SOCKET_STREAM;
+  return FILETYPE.UNKNOWN; // FIFOs: WASI has no type for them
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const seconds = (ns: bigint): number => Number(ns / 1000n) / 1e6; // to the µs: all a double holds
+
+export class HostFs extends FileSystem {
+  readonly type = 'hostfs';
+  /** The root, absolute, with symlinks resolved once by the operator's say-so. */
+  readonly hostRoot: string;
+  private readonly rootNode: HostVnode;
+
+  /** Errors: KernelError 'HOSTFS_ROOT' when `hostRoot` is missing or not a directory. */
+  constructor(hostRoot: string, options: HostFsOptions = {}) {
+    super(options.readOnly ?? false);
+    let st: BigIntStats;
+    try {
+      this.hostRoot = realpathSync(resolve(hostRoot));
+      st = statSync(this.hostRoot, { bigint: true });
+    } catch (err) {
+      const why = (err as { code?: unknown }).code === 'ENOENT' ? 'does not exist' : `cannot be read (${String(err)})`;
+      throw new KernelError('HOSTFS_ROOT', `hostfs: host directory ${hostRoot} ${why}`);
+    }
+    if (!st.isDirectory()) throw new KernelError('HOSTFS_ROOT', `hostfs: host path ${hostRoot} is not a directory`);
+    this.rootNode = new HostVnode(this, '', null, st);
+  }
+
+  root(): HostVnode {
+    return this.rootNode;
+  }
+
+  override statfs(): { blockSize: number; blocks: number; blocksFree: number; files: number; filesFree: number } {
+    const s = host(() => statfsSync(this.hostRoot));
+    return { blockSize: s.bsize, blocks: s.blocks, blocksFree: s.bavail, files: s.files, filesFree: s.ffree };
+  }
+
+  /** Errors: EROFS on a read-only filesystem. */
+  checkWritable(): void {
+    if (this.readOnly) fail(E.ROFS);
+  }
+}
+
+export class HostVnode extends Vnode {
+  readonly fs: HostFs;
+  readonly filetype: number;
+  /** The path relative to the root ('' for the root); also the key. */
+  readonly key: string;
+  private readonly parentNode: HostVnode | null;
+  private readonly hostDev: bigint;
+  private readonly hostIno: bigint;
+  /** Open handles on this vnode: their descriptors name the inode whatever its path. */
+  private readonly handles = new Set<HostFileHandle>();
+
+  constructor(fs: HostFs, rel: string, parent: HostVnode | null, st: BigIntStats) {
+    super();
+    this.fs = fs;
+    this.key = rel;
+    this.parentNode = parent;
+    this.filetype = filetypeOf(st);
+    this.hostDev = st.dev;
+    this.hostIno = st.ino;
+  }
+
+  /** The absolute host path. */
+  get hostPath(): string {
+    return this.key === '' ? this.fs.hostRoot : join(this.fs.hostRoot, this.key);
+  }
+
+  stat(): Stat {
+    const fd = this.openFd();
+    const st = fd !== undefined ? host(() => fstatSync(fd, { bigint: true })) : this.verify();
+    return {
+      dev: this.fs.dev, ino: st.ino, filetype: this.filetype, nlink: Number(st.nlink),
+      size: Number(st.size), atim: st.atimeNs, mtim: st.mtimeNs, ctim: st.ctimeNs,
+      mode: Number(st.mode) & 0o7777, uid: Number(st.uid), gid: Number(st.gid),
+    };
+  }
+
+  /** Errors: EROFS, ENOENT (moved or gone), host errors. Precision: see the file's note. */
+  override setTimes(atim: TimeSpec, mtim: TimeSpec): void {
+    this.fs.checkWritable();
+    const cur = this.stat();
+    const now = Date.now() / 1000;
+    const secs = (t: TimeSpec, keep: bigint): number => (t === null ? seconds(keep) : t === 'now' ? now : seconds(t));
+    const a = secs(atim, cur.atim);
+    const m = secs(mtim, cur.mtim);
+    const fd = this.openFd();
+    host(() => (fd !== undefined ? futimesSync(fd, a, m) : lutimesSync(this.hostPath, a, m)));
+  }
+
+  /** Errors: EROFS, EISDIR, EINVAL (not a regular file), ENOENT, host errors. */
+  override truncate(size: number): void {
+    if (this.filetype !== FILETYPE.REGULAR_FILE) return super.truncate(size);
+    this.fs.checkWritable();
+    if (size < 0) fail(E.INVAL);
+    const writer = this.openFd(true);
+    if (writer !== undefined) return host(() => ftruncateSync(writer, size));
+    const fd = this.openVerified(constants.O_WRONLY);
+    try {
+      host(() => ftruncateSync(fd, size));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  override parent(): HostVnode | null {
+    return this.parentNode;
+  }
+
+  // ---- directories ----
+
+  /** Errors: ENOTDIR, EINVAL/ENAMETOOLONG (bad name), ENOENT, host errors. */
+  override lookup(name: string): HostVnode {
+    this.checkDir(name);
+    const rel = this.child(name);
+    const st = host(() => lstatSync(join(this.fs.hostRoot, rel), { bigint: true }));
+    return new HostVnode(this.fs, rel, this, st);
+  }
+
+  /** Host entries whose names are not UTF-8 are left out: a guest could not name them. */
+  override readdir(): DirEntry[] {
+    this.checkDir();
+    const names = host(() => readdirSync(this.hostPath, { encoding: 'buffer' }));
+    const out: DirEntry[] = [];
+    for (const raw of names) {
+      let name: string;
+      try {
+        name = utf8.decode(raw);
+      } catch {
+        continue;
+      }
+      const st = host(() => lstatSync(join(this.hostPath, name), { bigint: true, throwIfNoEntry: false }));
+      if (st !== undefined) out.push({ name, ino: st.ino, filetype: filetypeOf(st) });
+    }
+    return out;
+  }
+
+  /** Errors: EEXIST (checked before EROFS), EROFS, ENOENT, host errors. */
+  override create(name: string, mode: number): HostVnode {
+    this.checkCreate(name);
+    const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW;
+    const path = join(this.fs.hostRoot, this.child(name));
+    closeSync(host(() => openSync(path, flags, mode & 0o7777)));
+    return this.lookup(name);
+  }
+
+  /** Errors: as create. */
+  override mkdir(name: string, mode: number): HostVnode {
+    this.checkCreate(name);
+    host(() => mkdirSync(join(this.fs.hostRoot, this.child(name)), { mode: mode & 0o7777 }));
+    return this.lookup(name);
+  }
+
+  /** Errors: as create; ENOENT/EINVAL/ENAMETOOLONG for a bad target. */
+  override symlink(name: string, target: string): void {
+    checkTarget(target);
+    this.checkCreate(name);
+    host(() => symlinkSync(target, join(this.fs.hostRoot, this.child(name))));
+  }
+
+  /** Errors: EXDEV (other filesystem), EPERM (directory), as create, host errors. */
+  override link(name: string, target: Vnode): void {
+    if (!(target instanceof HostVnode) || target.fs !== this.fs) fail(E.XDEV);
+    if (target.filetype === FILETYPE.DIRECTORY) fail(E.PERM);
+    this.checkCreate(name);
+    target.verify();
+    host(() => linkSync(target.hostPath, join(this.fs.hostRoot, this.child(name))));
+  }
+
+  /** Errors: EROFS, ENOENT, EISDIR, host errors. */
+  override unlink(name: string): void {
+    const path = this.checkRemove(name);
+    if (host(() => lstatSync(path)).isDirectory()) fail(E.ISDIR);
+    host(() => unlinkSync(path));
+  }
+
+  /** Errors: EROFS, ENOENT, ENOTDIR, ENOTEMPTY, host errors. */
+  override rmdir(name: string): void {
+    const path = this.checkRemove(name);
+    host(() => rmdirSync(path));
+  }
+
+  /** rename(2) by the host, which applies its rules. Errors: see Vnode.rename; EROFS. */
+  override rename(name: string, toDir: Vnode, toName: string): void {
+    if (!(toDir instanceof HostVnode) || toDir.fs !== this.fs) fail(E.XDEV);
+    const from = this.checkRemove(name);
+    toDir.checkDir(toName);
+    const to = join(this.fs.hostRoot, toDir.child(toName));
+    try {
+      renameSync(from, to);
+    } catch (err) {
+      // POSIX lets a filesystem say EEXIST for a non-empty target directory; we say ENOTEMPTY.
+      if (isHostError(err)) fail(hostErrno(err) === E.EXIST ? E.NOTEMPTY : hostErrno(err));
+      throw err;
+    }
+  }
+
+  // ---- symlinks ----
+
+  override readlink(): string {
+    if (this.filetype !== FILETYPE.SYMBOLIC_LINK) return super.readlink();
+    this.verify();
+    return host(() => readlinkSync(this.hostPath));
+  }
+
+  // ---- files ----
+
+  /**
+   * Errors: EROFS (write on a read-only filesystem), EISDIR, ELOOP (a symlink), EACCES
+   * (a FIFO, socket or device), ENOENT (moved or gone), host errors.
+   */
+  override open(write: boolean): FileHandle {
+    if (write) this.fs.checkWritable();
+    if (this.filetype === FILETYPE.DIRECTORY) fail(E.ISDIR);
+    if (this.filetype !== FILETYPE.REGULAR_FILE && this.filetype !== FILETYPE.SYMBOLIC_LINK) fail(E.ACCES);
+    let fd: number;
+    if (!write) fd = this.openVerified(constants.O_RDONLY);
+    else {
+      try {
+        fd = this.openVerified(constants.O_RDWR);
+      } catch (err) {
+        // A write-only file (mode 0o200): the caller may only need to write.
+        if (!isSysError(err) || err.errno !== E.ACCES) throw err;
+        fd = this.openVerified(constants.O_WRONLY);
+      }
+    }
+    return new HostFileHandle(fd, write, this.handles);
+  }
+
+  // ---- internals ----
+
+  /** The descriptor of an open handle on this vnode (a writable one if asked), if any. */
+  private openFd(writable = false): number | undefined {
+    for (const h of this.handles) if (!writable || h.writable) return h.fd;
+    return undefined;
+  }
+
+  /**
+   * lstat of this vnode's path, checked to be the inode that was looked up.
+   * Errors: ENOENT when the path is gone or now leads elsewhere.
+   */
+  private verify(): BigIntStats {
+    const st = host(() => lstatSync(this.hostPath, { bigint: true }));
+    if (!this.isSame(st)) fail(E.NOENT);
+    return st;
+  }
+
+  private isSame(st: BigIntStats): boolean {
+    return st.ino === this.hostIno && st.dev === this.hostDev && filetypeOf(st) === this.filetype;
+  }
+
+  /**
+   * Opens this vnode's path without following a final symlink or blocking on a FIFO, and
+   * checks the descriptor is the inode that was looked up. Errors: ELOOP, ENOENT, host errors.
+   */
+  private openVerified(access: number): number {
+    const flags = access | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+    const fd = host(() => openSync(this.hostPath, flags));
+    try {
+      if (!this.isSame(fstatSync(fd, { bigint: true }))) fail(E.NOENT);
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    return fd;
+  }
+
+  /** The relative path of `name` here. */
+  private child(name: string): string {
+    return this.key === '' ? name : this.key + '/' + name;
+  }
+
+  /** This is a directory that is still where it was; `name`, if given, is a valid name. */
+  private checkDir(name?: string): void {
+    if (this.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
+    if (name !== undefined) checkName(name);
+    this.verify();
+  }
+
+  /** For a new entry: EEXIST first (as Linux, even on a read-only filesystem), then EROFS. */
+  private checkCreate(name: string): void {
+    this.checkDir(name);
+    if (!this.fs.readOnly) return;
+    const exists = host(() => lstatSync(join(this.fs.hostRoot, this.child(name)), { throwIfNoEntry: false }));
+    fail(exists !== undefined ? E.EXIST : E.ROFS);
+  }
+
+  /** For removing or renaming an entry: EROFS, then the directory and name. Returns its host path. */
+  private checkRemove(name: string): string {
+    this.fs.checkWritable();
+    this.checkDir(name);
+    return join(this.fs.hostRoot, this.child(name));
+  }
+}
+
+/** An open host file: positioned I/O on a host descriptor. Listed in its vnode's set while open. */
+class HostFileHandle implements FileHandle {
+  fd: number;
+  readonly writable: boolean;
+  private readonly owner: Set<HostFileHandle>;
+
+  constructor(fd: number, writable: boolean, owner: Set<HostFileHandle>) {
+    this.fd = fd;
+    this.writable = writable;
+    this.owner = owner;
+    owner.add(this);
+  }
+
+  read(dst: Uint8Array, pos: number): number {
+    return host(() => readSync(this.live(), dst, 0, dst.length, pos));
+  }
+
+  write(src: Uint8Array, pos: number): number {
+    return host(() => writeSync(this.live(), src, 0, src.length, pos));
+  }
+
+  truncate(size: number): void {
+    if (size < 0) fail(E.INVAL);
+    host(() => ftruncateSync(this.live(), size));
+  }
+
+  /** Emulated: grows the file to offset+len when smaller (no space is reserved). */
+  allocate(offset: number, len: number): void {
+    if (offset < 0 || len <= 0) fail(E.INVAL);
+    const fd = this.live();
+    const size = host(() => fstatSync(fd)).size;
+    if (size < offset + len) host(() => ftruncateSync(fd, offset + len));
+  }
+
+  sync(): void {
+    host(() => fsyncSync(this.live()));
+  }
+
+  datasync(): void {
+    host(() => fdatasyncSync(this.live()));
+  }
+
+  close(): void {
+    const fd = this.live();
+    this.fd = -1;
+    this.owner.delete(this);
+    host(() => closeSync(fd));
+  }
+
+  private live(): number {
+    return this.fd >= 0 ? this.fd : fail(E.BADF);
+  }
+}
