@@ -204,10 +204,13 @@ export class Kernel {
     });
   }
 
-  /** Resolves when the monotonic clock reaches `deadline` (ns). */
-  sleepUntil(deadline: bigint): Promise<void> {
+  /**
+   * Resolves when the monotonic clock reaches `deadline` (ns). The timer belongs to `p`'s
+   * current sleep: it is cleared when the sleep ends for any reason.
+   */
+  sleepUntil(p: Process, deadline: bigint): Promise<void> {
     const ms = Number(deadline - this.clock.monotonic()) / 1e6;
-    return new Promise((r) => setTimeout(r, ms <= 0 ? 0 : Math.ceil(ms)));
+    return new Promise((r) => p.addTimer(setTimeout(r, ms <= 0 ? 0 : Math.ceil(ms))));
   }
 
   /** Kills every process and waits for them to end. */
@@ -309,6 +312,7 @@ export class Kernel {
     if (p.exitStatus) return;
     this.cpu.leave(p);
     this.stopped.delete(p);
+    p.clearTimers();
     p.fds.closeAll();
     p.instance = null;
     p.mem = null;

@@ -78,6 +78,8 @@ export class Process {
   /** A fatal signal to deliver at the next chance (0: none). */
   pendingKill = 0;
   private wake: (() => void) | null = null;
+  /** Timers armed for the current sleep; cleared when it ends, however it ends. */
+  private readonly timers: NodeJS.Timeout[] = [];
 
   exitStatus: ExitStatus | null = null;
   readonly exited: Promise<ExitStatus>;
@@ -117,11 +119,23 @@ export class Process {
   }
 
   /** Sleeps until `until` settles or interrupt() is called. */
-  sleep(until: Promise<unknown>): Promise<void> {
-    return new Promise<void>((resolve) => {
+  async sleep(until: Promise<unknown>): Promise<void> {
+    await new Promise<void>((resolve) => {
       this.wake = resolve;
       until.then(() => resolve(), () => resolve());
     });
+    this.wake = null;
+    this.clearTimers();
+  }
+
+  /** A timer that belongs to the current sleep (see Kernel.sleepUntil). */
+  addTimer(t: NodeJS.Timeout): void {
+    this.timers.push(t);
+  }
+
+  clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.length = 0;
   }
 
   /** Wakes the process from its sleep (to die, or to handle a signal). */

@@ -129,7 +129,7 @@ export function pollSyscalls(k: Kernel): SyscallTable {
           dv.setUint32(m.check(neventsPtr, 4), count, true);
           return 0;
         }
-        if (earliest >= 0n) waits.push(k.sleepUntil(earliest));
+        if (earliest >= 0n) waits.push(k.sleepUntil(p, earliest));
         return p.block(waits.length === 1 ? waits[0]! : Promise.race(waits));
       },
     },
