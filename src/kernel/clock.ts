@@ -12,8 +12,12 @@ export class Clock {
   private offset: bigint; // realtime - monotonic
   private checkedAt: bigint;
 
+  /** hrtime ns minus performance.now() ns, so both clocks agree. */
+  private readonly perfOffsetNs: number;
+
   constructor() {
     this.bootMono = hr();
+    this.perfOffsetNs = Number(this.bootMono) - Math.round(performance.now() * 1e6);
     this.offset = this.wallNs() - this.bootMono;
     this.checkedAt = this.bootMono;
   }
@@ -25,6 +29,15 @@ export class Clock {
 
   monotonic(): bigint {
     return hr();
+  }
+
+  /**
+   * The same clock as monotonic(), as a number: performance.now() is hrtime in ms, and ns
+   * since the host booted stay below 2^53 for over 100 days, so the value is exact enough
+   * (sub-ns rounding) and costs no BigInt. Past that it keeps ~ns resolution, not exactness.
+   */
+  monotonicNs(): number {
+    return Math.round(performance.now() * 1e6) + this.perfOffsetNs;
   }
 
   realtime(): bigint {

@@ -69,6 +69,9 @@ export class Process {
   wchan: string | null = null;
 
   mem: GuestMemory | null = null;
+  /** argv and environ as the ABI layer encoded them (syscall/wasi-core.ts), on first use. */
+  encodedArgs: unknown = null;
+  encodedEnv: unknown = null;
   instance: WebAssembly.Instance | null = null;
 
   /** Per-syscall state across restarts of one blocking call; reset by each new call. */

@@ -35,7 +35,6 @@ function errnoOf(e: unknown): number {
 function enter(p: Process): void {
   p.acct.syscalls++;
   if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
-  p.mem!.refresh();
 }
 
 type Call = (p: Process, args: unknown[]) => number;
@@ -85,7 +84,6 @@ function slowWrapper(cpu: Cpu, name: string, handler: Handler): WebAssembly.Susp
       p.state = 'running';
       p.wchan = null;
       if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
-      p.mem!.refresh();
       const r = call(p, args);
       if (r !== BLOCK) return r;
     }

@@ -36,10 +36,17 @@ export class GuestMemory {
     return this.u8.byteLength;
   }
 
-  /** Checks [ptr, ptr+len) lies in memory; returns ptr as an unsigned number. */
+  /**
+   * Checks [ptr, ptr+len) lies in memory; returns ptr as an unsigned number. A range that
+   * looks outside is checked again after refresh(), so callers need not refresh first:
+   * every access to u8/dv follows a check().
+   */
   check(ptr: number, len: number): number {
     const p = ptr >>> 0;
-    if (p + (len >>> 0) > this.u8.byteLength) fail(E.FAULT);
+    if (p + (len >>> 0) > this.u8.byteLength) {
+      this.refresh();
+      if (p + (len >>> 0) > this.u8.byteLength) fail(E.FAULT);
+    }
     return p;
   }
 

@@ -13,8 +13,6 @@ interface Encoded {
   strings: Uint8Array[]; // each NUL-terminated
   size: number;
 }
-const encodedArgs = new WeakMap<Process, Encoded>();
-const encodedEnv = new WeakMap<Process, Encoded>();
 
 function encode(list: readonly string[]): Encoded {
   const strings = list.map((s) => {
@@ -27,14 +25,10 @@ function encode(list: readonly string[]): Encoded {
 }
 
 function argsOf(p: Process): Encoded {
-  let e = encodedArgs.get(p);
-  if (!e) encodedArgs.set(p, (e = encode(p.argv)));
-  return e;
+  return (p.encodedArgs ??= encode(p.argv)) as Encoded;
 }
 function envOf(p: Process): Encoded {
-  let e = encodedEnv.get(p);
-  if (!e) encodedEnv.set(p, (e = encode(p.env)));
-  return e;
+  return (p.encodedEnv ??= encode(p.env)) as Encoded;
 }
 
 /** Writes a pointer array at `ptrs` and the strings at `buf` (EFAULT if either does not fit). */
@@ -101,8 +95,10 @@ export function coreSyscalls(k: Kernel): SyscallTable {
     clock_time_get: {
       params: ['i32', 'i64', 'i32'],
       handler: (p: Process, id: number, _precision: bigint, out: number) => {
-        p.mem!.check(out, 8);
-        p.mem!.setU64(out, timeOf(p, id));
+        const m = p.mem!;
+        // The common case without BigInt arithmetic: monotonic ns fit a double exactly.
+        if (id === CLOCK.MONOTONIC) m.setU64n(out, clock.monotonicNs());
+        else m.setU64(out, timeOf(p, id));
         return 0;
       },
     },
