@@ -39,15 +39,17 @@ export class GuestMemory {
   /**
    * Checks [ptr, ptr+len) lies in memory; returns ptr as an unsigned number. A range that
    * looks outside is checked again after refresh(), so callers need not refresh first:
-   * every access to u8/dv follows a check().
+   * every access to u8/dv follows a check(). `len` is a guest u32 (a negative i32 stands for
+   * its unsigned value) or a byte count computed from one (count * size), which may pass 2^32
+   * and is never cut to 32 bits: a huge count must not wrap to a small range that passes.
    */
   check(ptr: number, len: number): number {
-    const p = ptr >>> 0;
-    if (p + (len >>> 0) > this.u8.byteLength) {
+    const end = (ptr >>> 0) + (len < 0 ? len >>> 0 : len);
+    if (end > this.u8.byteLength) {
       this.refresh();
-      if (p + (len >>> 0) > this.u8.byteLength) fail(E.FAULT);
+      if (end > this.u8.byteLength) fail(E.FAULT);
     }
-    return p;
+    return ptr >>> 0;
   }
 
   /** A view (not a copy) of [ptr, ptr+len). */

@@ -232,6 +232,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i64'],
       handler: (p: Process, fd: number, size: bigint) => {
         const e = need(p.fds.get(fd), RIGHTS.FD_FILESTAT_SET_SIZE);
+        if (size < 0n) fail(E.INVAL); // a u64 past 2^63: a negative off_t to ftruncate
         if (size > BigInt(MAX_OFFSET)) fail(E.FBIG);
         if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
         e.file.setSize(Number(size));
@@ -252,7 +253,8 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       handler: (p: Process, fd: number, off: bigint, len: bigint, advice: number) => {
         const e = need(p.fds.get(fd), RIGHTS.FD_ADVISE);
         if (advice < 0 || advice > ADVICE_MAX) fail(E.INVAL);
-        if (off + len > BigInt(MAX_OFFSET)) fail(E.INVAL);
+        // Both are u64: a negative i64 is past 2^63, out of range like any other.
+        if (off < 0n || len < 0n || off + len > BigInt(MAX_OFFSET)) fail(E.INVAL);
         if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
         if (!e.file.seekable) fail(E.SPIPE);
         e.file.advise(Number(off), Number(len), advice);
@@ -263,7 +265,8 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i64', 'i64'],
       handler: (p: Process, fd: number, off: bigint, len: bigint) => {
         const e = need(p.fds.get(fd), RIGHTS.FD_ALLOCATE);
-        if (len === 0n) fail(E.INVAL);
+        // As Linux's fallocate: a u64 past 2^63 is a negative loff_t there, EINVAL.
+        if (off < 0n || len <= 0n) fail(E.INVAL);
         if (off + len > BigInt(MAX_OFFSET)) fail(E.FBIG);
         if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
         e.file.allocate(Number(off), Number(len));
@@ -320,7 +323,9 @@ export function fdSyscalls(k: Kernel): SyscallTable {
         let used = 0;
         const head = new Uint8Array(SIZEOF_DIRENT);
         const hv = new DataView(head.buffer);
-        for (let i = cookie > BigInt(entries.length) ? entries.length : Number(cookie); i < entries.length && used < dest.length; i++) {
+        // The cookie is a u64: a negative i64 is past every entry too.
+        const start = cookie < 0n || cookie > BigInt(entries.length) ? entries.length : Number(cookie);
+        for (let i = start; i < entries.length && used < dest.length; i++) {
           const ent = entries[i]!;
           const name = encodeUtf8(ent.name);
           hv.setBigUint64(0, BigInt(i + 1), true);
