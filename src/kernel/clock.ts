@@ -12,12 +12,8 @@ export class Clock {
   private offset: bigint; // realtime - monotonic
   private checkedAt: bigint;
 
-  /** hrtime ns minus performance.now() ns, so both clocks agree. */
-  private readonly perfOffsetNs: number;
-
   constructor() {
     this.bootMono = hr();
-    this.perfOffsetNs = Number(this.bootMono) - Math.round(performance.now() * 1e6);
     this.offset = this.wallNs() - this.bootMono;
     this.checkedAt = this.bootMono;
   }
@@ -31,14 +27,6 @@ export class Clock {
     return hr();
   }
 
-  /**
-   * The same clock as monotonic(), as a number: performance.now() is hrtime in ms, and ns
-   * since the host booted stay below 2^53 for over 100 days, so the value is exact enough
-   * (sub-ns rounding) and costs no BigInt. Past that it keeps ~ns resolution, not exactness.
-   */
-  monotonicNs(): number {
-    return Math.round(performance.now() * 1e6) + this.perfOffsetNs;
-  }
 
   realtime(): bigint {
     const mono = hr();

@@ -58,23 +58,31 @@ export class GuestMemory {
     return this.u8.subarray(p, p + (len >>> 0));
   }
 
+  // check() first, then this.dv: `this.dv.getX(this.check(...))` would read this.dv before
+  // check() refreshes it, and use a view that memory.grow has detached.
   u32(ptr: number): number {
-    return this.dv.getUint32(this.check(ptr, 4), true);
+    const p = this.check(ptr, 4);
+    return this.dv.getUint32(p, true);
   }
   u64(ptr: number): bigint {
-    return this.dv.getBigUint64(this.check(ptr, 8), true);
+    const p = this.check(ptr, 8);
+    return this.dv.getBigUint64(p, true);
   }
   setU8(ptr: number, v: number): void {
-    this.dv.setUint8(this.check(ptr, 1), v);
+    const p = this.check(ptr, 1);
+    this.dv.setUint8(p, v);
   }
   setU16(ptr: number, v: number): void {
-    this.dv.setUint16(this.check(ptr, 2), v, true);
+    const p = this.check(ptr, 2);
+    this.dv.setUint16(p, v, true);
   }
   setU32(ptr: number, v: number): void {
-    this.dv.setUint32(this.check(ptr, 4), v, true);
+    const p = this.check(ptr, 4);
+    this.dv.setUint32(p, v, true);
   }
   setU64(ptr: number, v: bigint): void {
-    this.dv.setBigUint64(this.check(ptr, 8), v, true);
+    const p = this.check(ptr, 8);
+    this.dv.setBigUint64(p, v, true);
   }
   /** Writes a number < 2^53 as a u64 without going through BigInt. */
   setU64n(ptr: number, v: number): void {

@@ -10,8 +10,8 @@
 //
 // Errors (thrown as SysError): ENOENT (empty path, missing component, empty link target),
 // ENOTDIR (a non-directory used as one), ELOOP (more than 40 links), ENAMETOOLONG (path over
-// 4096 bytes or a name over 255), EILSEQ... not here: the ABI layer decodes UTF-8.
-// EINVAL for a NUL byte in a path.
+// 4096 bytes or a name over 255), EINVAL (a NUL byte). EILSEQ is the ABI layer's: it decodes
+// the guest's UTF-8.
 import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
 import type { FileSystem, Vnode } from './vnode.ts';
@@ -125,19 +125,14 @@ export class Namespace {
 
   /** One step up, within `root` (the process's root never climbs). */
   parentOf(loc: Loc, root: Loc): Loc {
-    let cur = loc;
-    for (;;) {
-      if (sameLoc(cur, root)) return cur;
-      if (cur.vnode.key !== cur.mount.root.key) {
-        const p = cur.vnode.parent();
-        return p ? { mount: cur.mount, vnode: p } : cur;
-      }
-      // At a mount's root: climb to the directory holding the mount point, then go on up.
-      const m = cur.mount;
-      if (!m.parent || !m.at) return cur;
-      cur = { mount: m.parent, vnode: m.at };
-      return cur;
+    if (sameLoc(loc, root)) return loc;
+    if (loc.vnode.key !== loc.mount.root.key) {
+      const p = loc.vnode.parent();
+      return p ? { mount: loc.mount, vnode: p } : loc;
     }
+    // At a mount's root: the parent is the directory holding the mount point.
+    const m = loc.mount;
+    return m.parent && m.at ? { mount: m.parent, vnode: m.at } : loc;
   }
 
   /**
