@@ -9,7 +9,7 @@
 // in a blocking syscall (syscall/gate.ts); the host's event loop is the scheduler, and a
 // sleeping process costs its JSPI stack and its memory, nothing else.
 import { defaultAction, SIG } from '../abi/signals.ts';
-import { E, RIGHTS_ALL, RIGHTS_DIRECTORY } from '../abi/wasi.ts';
+import { E, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_STREAM } from '../abi/wasi.ts';
 import { fail, Killed, KernelError, ProcExit, SysError } from './errors.ts';
 import { Clock } from './clock.ts';
 import { DirectoryFile, type OpenFile, VnodeFile } from './fd/open-file.ts';
@@ -142,7 +142,9 @@ export class Kernel {
     try {
       for (let fd = 0; fd < stdio.length; fd++) {
         const file = this.stdioFile(stdio[fd]!, fd, p);
-        p.fds.setAt(fd, { file, rightsBase: rightsForKind(file.filetype), rightsInheriting: 0, preopen: null });
+        // Host streams get stream rights (no seek): wasi-libc's isatty() looks for that.
+        const rights = file instanceof VnodeFile ? rightsForKind(file.filetype) : RIGHTS_STREAM;
+        p.fds.setAt(fd, { file, rightsBase: rights, rightsInheriting: 0, preopen: null });
       }
       const preopens = [...(o.preopens ?? [])];
       if (o.rootPreopen !== false && !preopens.includes('/')) preopens.push('/');
@@ -210,7 +212,9 @@ export class Kernel {
    */
   sleepUntil(p: Process, deadline: bigint): Promise<void> {
     const ms = Number(deadline - this.clock.monotonic()) / 1e6;
-    return new Promise((r) => p.addTimer(setTimeout(r, ms <= 0 ? 0 : Math.ceil(ms))));
+    // setTimeout takes at most 2^31-1 ms; a longer sleep wakes then, and poll sleeps again.
+    const delay = ms <= 0 ? 0 : Math.min(Math.ceil(ms), 0x7fffffff);
+    return new Promise((r) => p.addTimer(setTimeout(r, delay)));
   }
 
   /** Kills every process and waits for them to end. */

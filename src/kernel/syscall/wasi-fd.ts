@@ -20,8 +20,29 @@ import type { Kernel } from '../kernel.ts';
 /** Largest byte count one read or write moves (Linux's MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
 
+/** ENOTCAPABLE unless the descriptor holds `right`. */
 export function need(e: FdEntry, right: number): FdEntry {
   if ((e.rightsBase & right) === 0) fail(E.NOTCAPABLE);
+  return e;
+}
+
+/**
+ * For reads and writes: EBADF unless the descriptor may read (or write). Whether it may is
+ * in its rights (path_open narrows them to the open mode, as wasi-libc expects), and Linux
+ * and wasmtime answer EBADF for a file not open that way, and for a directory.
+ */
+function mayRead(e: FdEntry): FdEntry {
+  if ((e.rightsBase & RIGHTS.FD_READ) === 0) fail(E.BADF);
+  return e;
+}
+function mayWrite(e: FdEntry): FdEntry {
+  if ((e.rightsBase & RIGHTS.FD_WRITE) === 0) fail(E.BADF);
+  return e;
+}
+
+/** Data operations on a directory descriptor are EBADF (as wasmtime answers), before any right. */
+function notDir(e: FdEntry): FdEntry {
+  if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
   return e;
 }
 
@@ -75,7 +96,7 @@ function offsetOf(v: bigint): number {
 
 export function fdSyscalls(k: Kernel): SyscallTable {
   const rw = (p: Process, fd: number, iovs: number, count: number, outPtr: number, write: boolean): number => {
-    const e = need(p.fds.get(fd), write ? RIGHTS.FD_WRITE : RIGHTS.FD_READ);
+    const e = write ? mayWrite(p.fds.get(fd)) : mayRead(p.fds.get(fd));
     const m = p.mem!;
     m.check(outPtr, 4);
     const file = e.file;
@@ -108,7 +129,8 @@ export function fdSyscalls(k: Kernel): SyscallTable {
   };
 
   const prw = (p: Process, fd: number, iovs: number, count: number, off: bigint, outPtr: number, write: boolean): number => {
-    const e = need(p.fds.get(fd), (write ? RIGHTS.FD_WRITE : RIGHTS.FD_READ) | 0);
+    const e = write ? mayWrite(p.fds.get(fd)) : mayRead(p.fds.get(fd));
+    if (!e.file.seekable) fail(E.SPIPE);
     need(e, RIGHTS.FD_SEEK);
     const m = p.mem!;
     m.check(outPtr, 4);
@@ -161,11 +183,10 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     fd_seek: {
       params: ['i32', 'i64', 'i32', 'i32'],
       handler: (p: Process, fd: number, off: bigint, whence: number, out: number) => {
-        const e = p.fds.get(fd);
+        const e = notDir(p.fds.get(fd));
         need(e, off === 0n && whence === WHENCE.CUR ? RIGHTS.FD_TELL | RIGHTS.FD_SEEK : RIGHTS.FD_SEEK);
         p.mem!.check(out, 8);
         if (whence < 0 || whence > 2) fail(E.INVAL);
-        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
         if (off > BigInt(MAX_OFFSET) || off < -BigInt(MAX_OFFSET)) fail(E.INVAL);
         p.mem!.setU64n(out, e.file.seek(Number(off), whence));
         return 0;
@@ -174,9 +195,8 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     fd_tell: {
       params: ['i32', 'i32'],
       handler: (p: Process, fd: number, out: number) => {
-        const e = need(p.fds.get(fd), RIGHTS.FD_TELL);
+        const e = need(notDir(p.fds.get(fd)), RIGHTS.FD_TELL);
         p.mem!.check(out, 8);
-        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
         p.mem!.setU64n(out, e.file.tell());
         return 0;
       },
@@ -313,12 +333,13 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     fd_readdir: {
       params: ['i32', 'i32', 'i32', 'i64', 'i32'],
       handler: (p: Process, fd: number, buf: number, len: number, cookie: bigint, out: number) => {
-        const e = need(p.fds.get(fd), RIGHTS.FD_READDIR);
+        const e = p.fds.get(fd);
+        const loc = e.file.loc;
+        if (e.file.filetype !== FILETYPE.DIRECTORY || loc === null) fail(E.NOTDIR);
+        need(e, RIGHTS.FD_READDIR);
         const m = p.mem!;
         m.check(out, 4);
         const dest = m.bytes(buf, len);
-        const loc = e.file.loc;
-        if (e.file.filetype !== FILETYPE.DIRECTORY || loc === null) fail(E.NOTDIR);
         const entries = listDir(k.ns, p.root, loc);
         let used = 0;
         const head = new Uint8Array(SIZEOF_DIRENT);

@@ -36,9 +36,10 @@ export function pathSyscalls(k: Kernel): SyscallTable {
   const ns = k.ns;
   /** The directory an fd names, after checking it holds `right`. ENOTDIR for non-directories. */
   const dirOf = (p: Process, fd: number, right: number): Loc => {
-    const e = need(p.fds.get(fd), right);
+    const e = p.fds.get(fd);
     const loc = e.file.loc;
     if (loc === null || e.file.filetype !== FILETYPE.DIRECTORY) return fail(E.NOTDIR);
+    need(e, right);
     return loc;
   };
   const str = (p: Process, ptr: number, len: number): string => p.mem!.string(ptr, len);
@@ -48,14 +49,19 @@ export function pathSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i64', 'i64', 'i32', 'i32'],
       handler: (p: Process, dirfd: number, dirflags: number, path: number, pathLen: number, oflags: number,
         base: bigint, inheriting: bigint, fdflags: number, out: number) => {
-        const de: FdEntry = need(p.fds.get(dirfd), RIGHTS.PATH_OPEN);
+        const de: FdEntry = p.fds.get(dirfd);
+        if (de.file.loc === null || de.file.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
+        need(de, RIGHTS.PATH_OPEN);
         if (oflags & ~15 || fdflags & ~FDFLAGS_ALL) fail(E.INVAL);
         if (oflags & OFLAGS.CREAT) need(de, RIGHTS.PATH_CREATE_FILE);
-        if (de.file.loc === null || de.file.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
+        if (oflags & OFLAGS.TRUNC) need(de, RIGHTS.PATH_FILESTAT_SET_SIZE);
         p.mem!.check(out, 4);
         const name = str(p, path, pathLen);
-        const b = Number(base & 0x3fffffffn);
-        const inh = Number(inheriting & 0x3fffffffn);
+        // What the new descriptor may do: what was asked, within what the directory passes on.
+        const b = Number(base & 0x3fffffffn) & de.rightsInheriting;
+        const inh = Number(inheriting & 0x3fffffffn) & de.rightsInheriting;
+        // Fail EMFILE before O_CREAT or O_TRUNC has changed anything.
+        if (p.fds.size >= p.fds.limit) fail(E.MFILE);
         const r = openAt(ns, p.root, de.file.loc, name, {
           follow: (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0,
           create: (oflags & OFLAGS.CREAT) !== 0,
@@ -75,7 +81,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
           const kind = rightsForKind(r.file.filetype);
           // Read/write intent stays visible in the rights (wasi-libc derives O_ACCMODE from them).
           try {
-            fd = p.fds.install(r.file, b & kind, inh & de.rightsInheriting);
+            fd = p.fds.install(r.file, b & kind, inh);
           } catch (e) {
             r.file.close();
             throw e;

@@ -32,7 +32,10 @@ export type OpenResult = { file: OpenFile } | { aliasFd: number };
 export function openAt(ns: Namespace, root: Loc, base: Loc, path: string, o: OpenOptions): OpenResult {
   let loc: Loc;
   if (o.create) {
+    // Linux: O_CREAT|O_DIRECTORY is EINVAL; O_CREAT never opens a directory (EISDIR).
+    if (o.directory) fail(E.INVAL);
     const pl = ns.resolveParent(root, base, path);
+    if (pl.name === '.' || pl.name === '..') fail(E.ISDIR);
     let existing: Loc | null = null;
     try {
       existing = ns.lookupLast(root, pl);
@@ -48,6 +51,7 @@ export function openAt(ns: Namespace, root: Loc, base: Loc, path: string, o: Ope
       loc = existing.vnode.filetype === FILETYPE.SYMBOLIC_LINK
         ? resolveLink(ns, root, pl, existing, o.follow)
         : existing;
+      if (loc.vnode.filetype === FILETYPE.DIRECTORY || pl.trailingSlash) fail(E.ISDIR);
     }
   } else {
     loc = ns.resolve(root, base, path, o.follow);
