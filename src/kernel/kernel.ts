@@ -9,7 +9,7 @@
 // in a blocking syscall (syscall/gate.ts); the host's event loop is the scheduler, and a
 // sleeping process costs its JSPI stack and its memory, nothing else.
 import { defaultAction, SIG } from '../abi/signals.ts';
-import { E, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_STREAM } from '../abi/wasi.ts';
+import { E, RIGHTS, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_STREAM } from '../abi/wasi.ts';
 import { fail, Killed, KernelError, ProcExit, SysError } from './errors.ts';
 import { Clock } from './clock.ts';
 import { DirectoryFile, type OpenFile, VnodeFile } from './fd/open-file.ts';
@@ -143,8 +143,11 @@ export class Kernel {
       for (let fd = 0; fd < stdio.length; fd++) {
         const file = this.stdioFile(stdio[fd]!, fd, p);
         // Host streams get stream rights (no seek): wasi-libc's isatty() looks for that.
-        const rights = file instanceof VnodeFile ? rightsForKind(file.filetype) : RIGHTS_STREAM;
-        p.fds.setAt(fd, { file, rightsBase: rights, rightsInheriting: 0, preopen: null });
+        // Host streams also lack FD_FDSTAT_SET_FLAGS: wasmtime answers EBADF for stdio.
+        let rights = file instanceof VnodeFile ? rightsForKind(file.filetype) : RIGHTS_STREAM & ~RIGHTS.FD_FDSTAT_SET_FLAGS;
+        if (!file.readable) rights &= ~RIGHTS.FD_READ;
+        if (!file.writable) rights &= ~RIGHTS.FD_WRITE;
+        p.fds.setAt(fd, { file, rightsBase: rights, rightsInheriting: 0, preopen: null, dropped: 0 });
       }
       const preopens = [...(o.preopens ?? [])];
       if (o.rootPreopen !== false && !preopens.includes('/')) preopens.push('/');
@@ -248,8 +251,9 @@ export class Kernel {
 
   private stdioFile(spec: StdioSpec, fd: number, p: Process): OpenFile {
     if (spec === 'null') {
+      // As a shell's </dev/null and >/dev/null: stdin read-only, the others write-only.
       const vnode = this.devMount.root.lookup('null');
-      return new VnodeFile({ mount: this.devMount, vnode }, vnode.open(true), true, true, 0);
+      return new VnodeFile({ mount: this.devMount, vnode }, vnode.open(fd !== 0), fd === 0, fd !== 0, 0);
     }
     if (spec === 'capture') {
       const c = new CaptureOutput();

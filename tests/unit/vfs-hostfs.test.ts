@@ -123,8 +123,9 @@ describe('hostfs-confinement', () => {
     writeFileSync(join(host, 'a', 'secret'), 'inside');
     const a = root.lookup('a');
     const inner = a.lookup('secret');
-    renameSync(join(host, 'a'), join(host, 'a2'));
-    symlinkSync(join(base, 'outside'), join(host, 'a'));
+    // The guest's way (through the kernel): this bumps the tree generation, so no check is skipped.
+    root.rename('a', root, 'a2');
+    root.symlink('a', join(base, 'outside'));
     throwsErrno(() => a.lookup('secret'), E.NOENT);
     throwsErrno(() => a.readdir(), E.NOENT);
     throwsErrno(() => a.create('x', 0o644), E.NOENT);
@@ -138,9 +139,50 @@ describe('hostfs-confinement', () => {
     writeFileSync(join(host, 'f'), 'one');
     const f = root.lookup('f');
     writeFileSync(join(host, 'other'), 'two'); // made while f lives, so not reusing its inode
-    renameSync(join(host, 'other'), join(host, 'f'));
+    root.rename('other', root, 'f');
     throwsErrno(() => f.open(false), E.NOENT);
     assert.equal(readAll(root.lookup('f')), 'two');
+  });
+
+  test('a host-side swap is caught once the 1 ms trust of a passed check has run out', () => {
+    const { base, host, root } = sandbox();
+    mkdirSync(join(host, 'a'));
+    writeFileSync(join(host, 'a', 'secret'), 'inside');
+    writeFileSync(join(host, 'f'), 'one');
+    const a = root.lookup('a');
+    const inner = a.lookup('secret');
+    const f = root.lookup('f');
+    renameSync(join(host, 'a'), join(host, 'a2')); // by a host process: no generation bump
+    symlinkSync(join(base, 'outside'), join(host, 'a'));
+    writeFileSync(join(host, 'other'), 'two');
+    renameSync(join(host, 'other'), join(host, 'f'));
+    const until = performance.now() + 3;
+    while (performance.now() < until); // past VERIFIED_FOR_MS
+    throwsErrno(() => a.lookup('secret'), E.NOENT);
+    throwsErrno(() => a.readdir(), E.NOENT);
+    throwsErrno(() => inner.open(false), E.NOENT);
+    throwsErrno(() => f.open(false), E.NOENT);
+  });
+
+  test('a guest rename of a held directory forces the check at once, through a second mount too', () => {
+    const { base, host, fs } = sandbox();
+    mkdirSync(join(host, 'a'));
+    writeFileSync(join(host, 'a', 'secret'), 'inside');
+    const other = new HostFs(host).root(); // an overlapping mount of the same host directory
+    const a = fs.root().lookup('a');
+    assert.equal(readAll(a.lookup('secret')), 'inside'); // a was just checked: trusted for 1 ms
+    other.rename('a', other, 'a2'); // the attack, through the other mount
+    other.symlink('a', join(base, 'outside'));
+    throwsErrno(() => a.lookup('secret'), E.NOENT);
+    throwsErrno(() => a.readdir(), E.NOENT);
+    // unlink and rmdir bump too: a fresh file vnode whose name was unlinked and re-made refuses.
+    writeFileSync(join(host, 'g'), 'one');
+    const g = fs.root().lookup('g');
+    writeFileSync(join(host, 'h'), 'two');
+    other.unlink('g');
+    other.link('g', other.lookup('h'));
+    throwsErrno(() => g.open(false), E.NOENT);
+    assert.equal(readFileSync(join(base, 'outside', 'secret'), 'utf8'), 'SECRET');
   });
 
   test('a host FIFO is listed but not opened', (t) => {

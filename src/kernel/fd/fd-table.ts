@@ -13,6 +13,12 @@ export interface FdEntry {
   /** WASI rights: what this descriptor may do, and what descriptors opened from it may. */
   rightsBase: number;
   rightsInheriting: number;
+  /**
+   * Rights the guest gave up (fd_fdstat_set_rights, or a directory's inheriting rights at
+   * path_open): using one is ENOTCAPABLE. A right the descriptor never had because of its
+   * kind or open mode gets the errno Linux and wasmtime give instead (EBADF, ESPIPE).
+   */
+  dropped: number;
   /** For preopened directories: the name the guest sees (fd_prestat_dir_name). */
   readonly preopen: string | null;
 }
@@ -45,11 +51,11 @@ export class FdTable {
   }
 
   /** Installs `file` at the lowest free number ≥ min. EMFILE when none is below the limit. */
-  install(file: OpenFile, rightsBase: number, rightsInheriting: number, preopen: string | null = null, min = 0): number {
+  install(file: OpenFile, rightsBase: number, rightsInheriting: number, preopen: string | null = null, min = 0, dropped = 0): number {
     let fd = min;
     while (this.entries[fd] !== undefined) fd++;
     if (fd >= this.limit) fail(E.MFILE);
-    this.setAt(fd, { file, rightsBase, rightsInheriting, preopen });
+    this.setAt(fd, { file, rightsBase, rightsInheriting, preopen, dropped });
     return fd;
   }
 

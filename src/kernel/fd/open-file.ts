@@ -146,8 +146,9 @@ export class VnodeFile extends OpenFile {
   override pwrite(src: Uint8Array, pos: number): number {
     if (!this.seekable) fail(E.SPIPE);
     if (!this.writable) fail(E.BADF);
+    // Linux (and so wasmtime) appends on an O_APPEND file whatever pos says; POSIX would not.
+    if (this.flags & FDFLAGS.APPEND) pos = this.location.vnode.stat().size;
     if (pos + src.length > MAX_OFFSET) fail(E.FBIG);
-    // POSIX: O_APPEND does not move a pwrite (Linux appends instead, a documented bug).
     return this.handle.write(src, pos);
   }
   override seek(offset: number, whence: number): number {
@@ -178,8 +179,7 @@ export class VnodeFile extends OpenFile {
     return this.location.vnode.stat();
   }
   override setSize(size: number): void {
-    if (!this.writable) fail(E.BADF);
-    if (!this.seekable) fail(E.INVAL);
+    if (!this.writable || !this.seekable) fail(E.INVAL); // ftruncate(2)
     this.handle.truncate(size);
   }
   override setTimes(atim: TimeSpec, mtim: TimeSpec): void {

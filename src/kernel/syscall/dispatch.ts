@@ -7,7 +7,7 @@
 //
 // Wrappers are written out per arity: a wasm→JS call whose arity matches the function's
 // costs less than one that needs V8's arguments adaptor.
-import { Killed, SysError } from '../errors.ts';
+import { KernelError, Killed, SysError } from '../errors.ts';
 import type { Cpu } from '../proc/cpu.ts';
 import { BLOCK, type Process } from '../proc/process.ts';
 import { buildGateModule, type GatedSignature } from './gate.ts';
@@ -37,26 +37,36 @@ function enter(p: Process): void {
   if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
 }
 
+/**
+ * A syscall with no process running: made by a module's start function, which runs while
+ * the kernel instantiates it, before _start. Instantiation fails with this message (126).
+ */
+function noProcess(): KernelError {
+  return new KernelError('ENOEXEC', 'its start function makes a system call while the module is instantiated; ' +
+    'only code run from _start may make system calls');
+}
+
 type Call = (p: Process, args: unknown[]) => number;
 
 /** The plain import: runs the handler on the current process. */
 function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean): Function {
   const h = handler as AnyHandler;
   // `gated` fast paths reset the restart state: each guest call is a fresh attempt.
-  const run = (p: Process): Process => {
+  const run = (p: Process | null): Process => {
+    if (p === null) throw noProcess();
     enter(p);
     if (gated) p.restart = null;
     return p;
   };
   switch (arity) {
-    case 0: return () => { const p = run(cpu.current!); try { return h(p); } catch (e) { return errnoOf(e); } };
-    case 1: return (a: unknown) => { const p = run(cpu.current!); try { return h(p, a); } catch (e) { return errnoOf(e); } };
-    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current!); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
-    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
-    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
-    case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
-    case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current!); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
-    default: return (...args: unknown[]) => { const p = run(cpu.current!); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
+    case 0: return () => { const p = run(cpu.current); try { return h(p); } catch (e) { return errnoOf(e); } };
+    case 1: return (a: unknown) => { const p = run(cpu.current); try { return h(p, a); } catch (e) { return errnoOf(e); } };
+    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
+    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
+    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
+    case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
+    case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
+    default: return (...args: unknown[]) => { const p = run(cpu.current); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
   }
 }
 

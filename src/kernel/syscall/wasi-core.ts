@@ -124,7 +124,8 @@ export function coreSyscalls(k: Kernel): SyscallTable {
       handler: (p: Process, wasiSig: number) => {
         if (p.restart === 'stopped') return 0; // continued
         const sig = SIGNAL_FROM_WASI[wasiSig];
-        if (sig === undefined || sig === 0) return fail(E.INVAL);
+        if (sig === undefined) return fail(E.INVAL);
+        if (sig === 0) return 0; // raise(0): nothing to send, as Linux
         switch (defaultAction(sig)) {
           case 'terminate':
           case 'core':

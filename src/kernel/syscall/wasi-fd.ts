@@ -4,7 +4,7 @@
 // was dropped gets ENOTCAPABLE. Whether the file was opened for reading or writing is the
 // description's business (EBADF), as on Linux.
 import {
-  ADVICE_MAX, E, FDFLAGS, FDFLAGS_ALL, FILETYPE, FSTFLAGS, RIGHTS, RIGHTS_ALL, SIZEOF_DIRENT,
+  ADVICE_MAX, E, FDFLAGS, FILETYPE, FSTFLAGS, RIGHTS, RIGHTS_ALL, SIZEOF_DIRENT,
   SIZEOF_FDSTAT, SIZEOF_FILESTAT, WHENCE,
 } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
@@ -20,23 +20,13 @@ import type { Kernel } from '../kernel.ts';
 /** Largest byte count one read or write moves (Linux's MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
 
-/** ENOTCAPABLE unless the descriptor holds `right`. */
-export function need(e: FdEntry, right: number): FdEntry {
-  if ((e.rightsBase & right) === 0) fail(E.NOTCAPABLE);
-  return e;
-}
-
 /**
- * For reads and writes: EBADF unless the descriptor may read (or write). Whether it may is
- * in its rights (path_open narrows them to the open mode, as wasi-libc expects), and Linux
- * and wasmtime answer EBADF for a file not open that way, and for a directory.
+ * Checks the descriptor holds `right`. Missing it is ENOTCAPABLE if the guest dropped it,
+ * and otherwise (the kind or the open mode never allowed it) `kindErrno`: EBADF by default,
+ * as Linux and wasmtime answer a read of a write-only file or a readdir of a file.
  */
-function mayRead(e: FdEntry): FdEntry {
-  if ((e.rightsBase & RIGHTS.FD_READ) === 0) fail(E.BADF);
-  return e;
-}
-function mayWrite(e: FdEntry): FdEntry {
-  if ((e.rightsBase & RIGHTS.FD_WRITE) === 0) fail(E.BADF);
+export function need(e: FdEntry, right: number, kindErrno: number = E.BADF): FdEntry {
+  if ((e.rightsBase & right) === 0) fail((e.dropped & right) !== 0 ? E.NOTCAPABLE : kindErrno);
   return e;
 }
 
@@ -96,7 +86,7 @@ function offsetOf(v: bigint): number {
 
 export function fdSyscalls(k: Kernel): SyscallTable {
   const rw = (p: Process, fd: number, iovs: number, count: number, outPtr: number, write: boolean): number => {
-    const e = write ? mayWrite(p.fds.get(fd)) : mayRead(p.fds.get(fd));
+    const e = need(p.fds.get(fd), write ? RIGHTS.FD_WRITE : RIGHTS.FD_READ);
     const m = p.mem!;
     m.check(outPtr, 4);
     const file = e.file;
@@ -129,9 +119,8 @@ export function fdSyscalls(k: Kernel): SyscallTable {
   };
 
   const prw = (p: Process, fd: number, iovs: number, count: number, off: bigint, outPtr: number, write: boolean): number => {
-    const e = write ? mayWrite(p.fds.get(fd)) : mayRead(p.fds.get(fd));
-    if (!e.file.seekable) fail(E.SPIPE);
-    need(e, RIGHTS.FD_SEEK);
+    const e = need(p.fds.get(fd), write ? RIGHTS.FD_WRITE : RIGHTS.FD_READ);
+    need(e, RIGHTS.FD_SEEK, E.SPIPE);
     const m = p.mem!;
     m.check(outPtr, 4);
     let pos = offsetOf(off);
@@ -184,7 +173,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i64', 'i32', 'i32'],
       handler: (p: Process, fd: number, off: bigint, whence: number, out: number) => {
         const e = notDir(p.fds.get(fd));
-        need(e, off === 0n && whence === WHENCE.CUR ? RIGHTS.FD_TELL | RIGHTS.FD_SEEK : RIGHTS.FD_SEEK);
+        need(e, off === 0n && whence === WHENCE.CUR ? RIGHTS.FD_TELL | RIGHTS.FD_SEEK : RIGHTS.FD_SEEK, E.SPIPE);
         p.mem!.check(out, 8);
         if (whence < 0 || whence > 2) fail(E.INVAL);
         if (off > BigInt(MAX_OFFSET) || off < -BigInt(MAX_OFFSET)) fail(E.INVAL);
@@ -195,7 +184,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     fd_tell: {
       params: ['i32', 'i32'],
       handler: (p: Process, fd: number, out: number) => {
-        const e = need(notDir(p.fds.get(fd)), RIGHTS.FD_TELL);
+        const e = need(notDir(p.fds.get(fd)), RIGHTS.FD_TELL, E.SPIPE);
         p.mem!.check(out, 8);
         p.mem!.setU64n(out, e.file.tell());
         return 0;
@@ -220,8 +209,9 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i32'],
       handler: (p: Process, fd: number, flags: number) => {
         const e = need(p.fds.get(fd), RIGHTS.FD_FDSTAT_SET_FLAGS);
-        if (flags & ~FDFLAGS_ALL) fail(E.INVAL);
-        e.file.flags = flags;
+        // Only APPEND and NONBLOCK can change after open (wasmtime: EINVAL for the sync flags).
+        if (flags & ~(FDFLAGS.APPEND | FDFLAGS.NONBLOCK)) fail(E.INVAL);
+        e.file.flags = (e.file.flags & ~(FDFLAGS.APPEND | FDFLAGS.NONBLOCK)) | flags;
         return 0;
       },
     },
@@ -234,6 +224,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
         const b = Number(base);
         const i = Number(inheriting);
         if ((b & ~e.rightsBase) !== 0 || (i & ~e.rightsInheriting) !== 0) fail(E.NOTCAPABLE);
+        e.dropped |= e.rightsBase & ~b;
         e.rightsBase = b;
         e.rightsInheriting = i;
         return 0;
@@ -323,7 +314,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i32', 'i32'],
       handler: (p: Process, fd: number, buf: number, len: number) => {
         const e = p.fds.get(fd);
-        if (e.preopen === null) fail(E.BADF);
+        if (e.preopen === null) fail(E.NOTDIR); // wasmtime's answer for an open non-preopen
         const name = encodeUtf8(e.preopen);
         if ((len >>> 0) < name.length) fail(E.NAMETOOLONG);
         p.mem!.write(buf, name);
@@ -333,10 +324,9 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     fd_readdir: {
       params: ['i32', 'i32', 'i32', 'i64', 'i32'],
       handler: (p: Process, fd: number, buf: number, len: number, cookie: bigint, out: number) => {
-        const e = p.fds.get(fd);
+        const e = need(p.fds.get(fd), RIGHTS.FD_READDIR);
         const loc = e.file.loc;
-        if (e.file.filetype !== FILETYPE.DIRECTORY || loc === null) fail(E.NOTDIR);
-        need(e, RIGHTS.FD_READDIR);
+        if (e.file.filetype !== FILETYPE.DIRECTORY || loc === null) fail(E.BADF);
         const m = p.mem!;
         m.check(out, 4);
         const dest = m.bytes(buf, len);

@@ -9,7 +9,7 @@ import {
 import { fail } from '../errors.ts';
 import type { FdEntry } from '../fd/fd-table.ts';
 import type { Process } from '../proc/process.ts';
-import type { Loc } from '../vfs/namespace.ts';
+import type { Loc, Scope } from '../vfs/namespace.ts';
 import {
   linkAt, mkdirAt, openAt, readlinkAt, renameAt, rmdirAt, setTimesAt, statAt, symlinkAt, unlinkAt,
 } from '../vfs/ops.ts';
@@ -35,41 +35,48 @@ const WRITE_RIGHTS = RIGHTS.FD_WRITE | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_S
 export function pathSyscalls(k: Kernel): SyscallTable {
   const ns = k.ns;
   /** The directory an fd names, after checking it holds `right`. ENOTDIR for non-directories. */
-  const dirOf = (p: Process, fd: number, right: number): Loc => {
+  const dirOf = (p: Process, fd: number, right: number): Loc => dirEntry(p, fd, right, E.BADF).file.loc!;
+  /**
+   * The entry of a directory descriptor holding `right`. Not a directory: EBADF for a
+   * stream, and for a file `fileErrno` — wasmtime answers ENOTDIR in path_open and EBADF in
+   * the other path calls.
+   */
+  const dirEntry = (p: Process, fd: number, right: number, fileErrno: number): FdEntry => {
     const e = p.fds.get(fd);
-    const loc = e.file.loc;
-    if (loc === null || e.file.filetype !== FILETYPE.DIRECTORY) return fail(E.NOTDIR);
-    need(e, right);
-    return loc;
+    if (e.file.loc === null) fail(E.BADF);
+    if (e.file.filetype !== FILETYPE.DIRECTORY) fail(fileErrno);
+    return need(e, right);
   };
   const str = (p: Process, ptr: number, len: number): string => p.mem!.string(ptr, len);
+  /** WASI paths stay beneath the directory descriptor they start from (wasmtime: EPERM). */
+  const scope = (p: Process): Scope => ({ root: p.root, beneath: true });
 
   return {
     path_open: {
       params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i64', 'i64', 'i32', 'i32'],
       handler: (p: Process, dirfd: number, dirflags: number, path: number, pathLen: number, oflags: number,
         base: bigint, inheriting: bigint, fdflags: number, out: number) => {
-        const de: FdEntry = p.fds.get(dirfd);
-        if (de.file.loc === null || de.file.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
-        need(de, RIGHTS.PATH_OPEN);
+        const de = dirEntry(p, dirfd, RIGHTS.PATH_OPEN, E.NOTDIR);
         if (oflags & ~15 || fdflags & ~FDFLAGS_ALL) fail(E.INVAL);
+        // wasmtime: O_DIRECTORY with CREAT, EXCL or TRUNC is EINVAL.
+        if (oflags & OFLAGS.DIRECTORY && oflags & (OFLAGS.CREAT | OFLAGS.EXCL | OFLAGS.TRUNC)) fail(E.INVAL);
         if (oflags & OFLAGS.CREAT) need(de, RIGHTS.PATH_CREATE_FILE);
         if (oflags & OFLAGS.TRUNC) need(de, RIGHTS.PATH_FILESTAT_SET_SIZE);
         p.mem!.check(out, 4);
         const name = str(p, path, pathLen);
-        // What the new descriptor may do: what was asked, within what the directory passes on.
-        const b = Number(base & 0x3fffffffn) & de.rightsInheriting;
+        // Read/write intent comes from the rights asked for (as wasi-libc sends O_ACCMODE).
+        const b = Number(base & 0x3fffffffn);
         const inh = Number(inheriting & 0x3fffffffn) & de.rightsInheriting;
         // Fail EMFILE before O_CREAT or O_TRUNC has changed anything.
         if (p.fds.size >= p.fds.limit) fail(E.MFILE);
-        const r = openAt(ns, p.root, de.file.loc, name, {
+        const r = openAt(ns, scope(p), de.file.loc!, name, {
           follow: (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0,
           create: (oflags & OFLAGS.CREAT) !== 0,
           exclusive: (oflags & OFLAGS.EXCL) !== 0,
           truncate: (oflags & OFLAGS.TRUNC) !== 0,
           directory: (oflags & OFLAGS.DIRECTORY) !== 0,
           read: (b & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0,
-          write: (b & WRITE_RIGHTS) !== 0 || (fdflags & FDFLAGS.APPEND) !== 0,
+          write: (b & WRITE_RIGHTS & de.rightsInheriting) !== 0 || (fdflags & FDFLAGS.APPEND) !== 0,
           fdflags,
           mode: 0o666,
         });
@@ -78,10 +85,14 @@ export function pathSyscalls(k: Kernel): SyscallTable {
           const src = p.fds.get(r.aliasFd);
           fd = p.fds.install(src.file, src.rightsBase, src.rightsInheriting);
         } else {
-          const kind = rightsForKind(r.file.filetype);
-          // Read/write intent stays visible in the rights (wasi-libc derives O_ACCMODE from them).
+          // The kind's rights, less reading or writing where the file is not open for it
+          // (wasi-libc derives O_ACCMODE from them), less what the directory does not pass on.
+          let rb = rightsForKind(r.file.filetype);
+          if (!r.file.readable) rb &= ~RIGHTS.FD_READ;
+          if (!r.file.writable) rb &= ~RIGHTS.FD_WRITE;
+          const dropped = rb & ~de.rightsInheriting;
           try {
-            fd = p.fds.install(r.file, b & kind, inh);
+            fd = p.fds.install(r.file, rb & ~dropped, inh, null, 0, dropped);
           } catch (e) {
             r.file.close();
             throw e;
@@ -94,7 +105,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
     path_create_directory: {
       params: ['i32', 'i32', 'i32'],
       handler: (p: Process, fd: number, path: number, len: number) => {
-        mkdirAt(ns, p.root, dirOf(p, fd, RIGHTS.PATH_CREATE_DIRECTORY), str(p, path, len), 0o777);
+        mkdirAt(ns, scope(p), dirOf(p, fd, RIGHTS.PATH_CREATE_DIRECTORY), str(p, path, len), 0o777);
         return 0;
       },
     },
@@ -103,7 +114,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
       handler: (p: Process, fd: number, flags: number, path: number, len: number, out: number) => {
         const dir = dirOf(p, fd, RIGHTS.PATH_FILESTAT_GET);
         p.mem!.check(out, 64);
-        const st = statAt(ns, p.root, dir, str(p, path, len), (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
+        const st = statAt(ns, scope(p), dir, str(p, path, len), (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
         writeFilestat(p.mem!, out, st);
         return 0;
       },
@@ -113,16 +124,18 @@ export function pathSyscalls(k: Kernel): SyscallTable {
       handler: (p: Process, fd: number, flags: number, path: number, len: number, atim: bigint, mtim: bigint, fst: number) => {
         const dir = dirOf(p, fd, RIGHTS.PATH_FILESTAT_SET_TIMES);
         const [a, m] = timeSpecs(atim, mtim, fst);
-        setTimesAt(ns, p.root, dir, str(p, path, len), (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0, a, m);
+        setTimesAt(ns, scope(p), dir, str(p, path, len), (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0, a, m);
         return 0;
       },
     },
     path_link: {
       params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
       handler: (p: Process, oldFd: number, oldFlags: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) => {
+        // wasmtime refuses to follow a link here (linkat's AT_SYMLINK_FOLLOW): EINVAL.
+        if (oldFlags & LOOKUPFLAGS.SYMLINK_FOLLOW) fail(E.INVAL);
         const from = dirOf(p, oldFd, RIGHTS.PATH_LINK_SOURCE);
         const to = dirOf(p, newFd, RIGHTS.PATH_LINK_TARGET);
-        linkAt(ns, p.root, from, str(p, oldPath, oldLen), (oldFlags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0, to, str(p, newPath, newLen));
+        linkAt(ns, scope(p), from, str(p, oldPath, oldLen), (oldFlags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0, to, str(p, newPath, newLen));
         return 0;
       },
     },
@@ -133,7 +146,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
         const m = p.mem!;
         m.check(out, 4);
         const dest = m.bytes(buf, bufLen);
-        const target = encodeUtf8(readlinkAt(ns, p.root, dir, str(p, path, len)));
+        const target = encodeUtf8(readlinkAt(ns, scope(p), dir, str(p, path, len)));
         // Like readlink(2), a short buffer gets a truncated target and no error.
         const n = Math.min(target.length, dest.length);
         dest.set(target.subarray(0, n));
@@ -144,7 +157,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
     path_remove_directory: {
       params: ['i32', 'i32', 'i32'],
       handler: (p: Process, fd: number, path: number, len: number) => {
-        rmdirAt(ns, p.root, dirOf(p, fd, RIGHTS.PATH_REMOVE_DIRECTORY), str(p, path, len));
+        rmdirAt(ns, scope(p), dirOf(p, fd, RIGHTS.PATH_REMOVE_DIRECTORY), str(p, path, len));
         return 0;
       },
     },
@@ -153,7 +166,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
       handler: (p: Process, fd: number, oldPath: number, oldLen: number, newFd: number, newPath: number, newLen: number) => {
         const from = dirOf(p, fd, RIGHTS.PATH_RENAME_SOURCE);
         const to = dirOf(p, newFd, RIGHTS.PATH_RENAME_TARGET);
-        renameAt(ns, p.root, from, str(p, oldPath, oldLen), to, str(p, newPath, newLen));
+        renameAt(ns, scope(p), from, str(p, oldPath, oldLen), to, str(p, newPath, newLen));
         return 0;
       },
     },
@@ -161,14 +174,14 @@ export function pathSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i32', 'i32', 'i32', 'i32'],
       handler: (p: Process, oldPath: number, oldLen: number, fd: number, newPath: number, newLen: number) => {
         const target = str(p, oldPath, oldLen);
-        symlinkAt(ns, p.root, target, dirOf(p, fd, RIGHTS.PATH_SYMLINK), str(p, newPath, newLen));
+        symlinkAt(ns, scope(p), target, dirOf(p, fd, RIGHTS.PATH_SYMLINK), str(p, newPath, newLen));
         return 0;
       },
     },
     path_unlink_file: {
       params: ['i32', 'i32', 'i32'],
       handler: (p: Process, fd: number, path: number, len: number) => {
-        unlinkAt(ns, p.root, dirOf(p, fd, RIGHTS.PATH_UNLINK_FILE), str(p, path, len));
+        unlinkAt(ns, scope(p), dirOf(p, fd, RIGHTS.PATH_UNLINK_FILE), str(p, path, len));
         return 0;
       },
     },

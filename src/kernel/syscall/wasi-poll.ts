@@ -6,12 +6,13 @@
 // those events and return. Otherwise sleep until the earliest deadline or until any
 // descriptor may have become ready, and try again.
 //
-// Per-subscription errors (EBADF, ENOTCAPABLE, EINVAL for an unknown clock) are reported in
-// the event, not as the call's result, as WASI specifies.
+// Errors: EINVAL for no subscriptions, an unknown event type or a CPU-time clock, EBADF for a
+// descriptor that is not open or is a directory (the whole call fails, as in wasmtime); a dropped
+// POLL_FD_READWRITE right is reported in that subscription's event (ENOTCAPABLE).
 import {
-  CLOCK, E, EVENTRWFLAGS, EVENTTYPE, RIGHTS, SIZEOF_EVENT, SIZEOF_SUBSCRIPTION, SUBCLOCKFLAGS,
+  CLOCK, E, FILETYPE, EVENTRWFLAGS, EVENTTYPE, RIGHTS, SIZEOF_EVENT, SIZEOF_SUBSCRIPTION, SUBCLOCKFLAGS,
 } from '../../abi/wasi.ts';
-import { fail, isSysError } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { OpenFile } from '../fd/open-file.ts';
 import type { Process } from '../proc/process.ts';
 import type { SyscallTable } from './dispatch.ts';
@@ -50,20 +51,15 @@ export function pollSyscalls(k: Kernel): SyscallTable {
         } else if (id === CLOCK.REALTIME) {
           sub.deadline = flags & SUBCLOCKFLAGS.ABSTIME ? now + (timeout - clock.realtime()) : now + timeout;
         } else {
-          sub.error = E.INVAL; // CPU-time clocks cannot be waited on
+          return fail(E.INVAL); // CPU-time clocks cannot be waited on (wasmtime: EINVAL)
         }
       } else if (type === EVENTTYPE.FD_READ || type === EVENTTYPE.FD_WRITE) {
-        const fd = dv.getUint32(at + 16, true);
-        try {
-          const e = p.fds.get(fd);
-          if ((e.rightsBase & RIGHTS.POLL_FD_READWRITE) === 0 &&
-              (e.rightsBase & (type === EVENTTYPE.FD_READ ? RIGHTS.FD_READ : RIGHTS.FD_WRITE)) === 0) {
-            sub.error = E.NOTCAPABLE;
-          } else sub.file = e.file;
-        } catch (err) {
-          if (!isSysError(err)) throw err;
-          sub.error = err.errno;
-        }
+        // A descriptor that is not open fails the whole call, as wasmtime does.
+        const e = p.fds.get(dv.getUint32(at + 16, true));
+        if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF); // wasmtime: not pollable
+        if ((e.rightsBase & RIGHTS.POLL_FD_READWRITE) === 0 && (e.dropped & RIGHTS.POLL_FD_READWRITE) !== 0) {
+          sub.error = E.NOTCAPABLE;
+        } else sub.file = e.file;
       } else {
         return fail(E.INVAL);
       }

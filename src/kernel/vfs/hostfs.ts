@@ -20,6 +20,22 @@
 // setTimes and truncate go through one of them (fstat, futimes, ftruncate), so they keep
 // working after the file is renamed or unlinked.
 //
+// The re-check is skipped when it cannot fail for a guest's doing. Guests change the host tree
+// only through the kernel, and a name can only come to lead to a different inode by rename,
+// unlink or rmdir (create, mkdir, symlink and link refuse an existing name; no operation
+// replaces a directory in place). Each of those bumps `treeGeneration` before it asks the host
+// (one counter for every HostFs in this Node process, since two mounts may overlap). A vnode
+// remembers the generation at which its path was last seen to reach its inode (at lookup, or
+// by a check that passed), and when; while the generation is unchanged, no guest has moved
+// it, so for VERIFIED_FOR_MS (1 ms) after a check verify is a no-op and open skips the fstat.
+// The time bound keeps a host-side change a race, as before: a directory vnode held for long
+// (an open directory, a preopen) is re-checked once the millisecond has passed, so a host
+// process swapping a directory for a symlink must do it within 1 ms of a check, not any time. Any rename/unlink/rmdir by any guest forces the
+// full check again, so the rename-a-directory-and-plant-a-symlink attack is still caught.
+// A host process changing the tree is hole (1) below, as before; without the fstat, such a
+// change can also hand an open the host's new inode at the final name (never a symlink there:
+// O_NOFOLLOW; never blocking: O_NONBLOCK), which stays inside the root.
+//
 // The holes, neither of which a guest can open alone: (1) a *host* process racing to swap a
 // directory on the path for a symlink between our check and our use (guests cannot race:
 // every hostfs call is synchronous on the kernel thread, so no guest code runs in between);
@@ -86,6 +102,26 @@ function filetypeOf(st: BigIntStats): number {
   return FILETYPE.UNKNOWN; // FIFOs: WASI has no type for them
 }
 
+/**
+ * Bumped before every rename, unlink and rmdir the kernel asks of the host, through any
+ * HostFs: while it is unchanged, no guest has changed which inode a path in a hostfs reaches.
+ */
+let treeGeneration = 0;
+
+/** lstat that turns a host error into its errno, without a closure on the hot path. */
+function hostLstat(path: string): BigIntStats {
+  try {
+    return lstatSync(path, BIGINT);
+  } catch (err) {
+    if (isHostError(err)) fail(hostErrno(err));
+    throw err;
+  }
+}
+const BIGINT = { bigint: true } as const;
+/** How long a passed check is trusted while treeGeneration stands: bounds hole (1) to a race. */
+const VERIFIED_FOR_MS = 1;
+const O_NOFOLLOW_NONBLOCK = constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const seconds = (ns: bigint): number => Number(ns / 1000n) / 1e6; // to the µs: all a double holds
 
@@ -93,6 +129,8 @@ export class HostFs extends FileSystem {
   readonly type = 'hostfs';
   /** The root, absolute, with symlinks resolved once by the operator's say-so. */
   readonly hostRoot: string;
+  /** hostRoot with one trailing '/': a vnode's host path is this and its key (keys hold no '.' or '..'). */
+  readonly hostPrefix: string;
   private readonly rootNode: HostVnode;
 
   /** Errors: KernelError 'HOSTFS_ROOT' when `hostRoot` is missing or not a directory. */
@@ -107,6 +145,7 @@ export class HostFs extends FileSystem {
       throw new KernelError('HOSTFS_ROOT', `hostfs: host directory ${hostRoot} ${why}`);
     }
     if (!st.isDirectory()) throw new KernelError('HOSTFS_ROOT', `hostfs: host path ${hostRoot} is not a directory`);
+    this.hostPrefix = this.hostRoot.endsWith('/') ? this.hostRoot : this.hostRoot + '/';
     this.rootNode = new HostVnode(this, '', null, st);
   }
 
@@ -133,6 +172,9 @@ export class HostVnode extends Vnode {
   private readonly parentNode: HostVnode | null;
   private readonly hostDev: bigint;
   private readonly hostIno: bigint;
+  /** The treeGeneration at which, and the time (performance.now()) when, this vnode's path was last seen to reach its inode. */
+  private verifiedGen: number;
+  private verifiedAt: number;
   /** Open handles on this vnode: their descriptors name the inode whatever its path. */
   private readonly handles = new Set<HostFileHandle>();
 
@@ -144,11 +186,14 @@ export class HostVnode extends Vnode {
     this.filetype = filetypeOf(st);
     this.hostDev = st.dev;
     this.hostIno = st.ino;
+    // Made from an lstat just now (lookup, or the constructor's stat of the root): verified.
+    this.verifiedGen = treeGeneration;
+    this.verifiedAt = performance.now();
   }
 
   /** The absolute host path. */
   get hostPath(): string {
-    return this.key === '' ? this.fs.hostRoot : join(this.fs.hostRoot, this.key);
+    return this.key === '' ? this.fs.hostRoot : this.fs.hostPrefix + this.key;
   }
 
   stat(): Stat {
@@ -198,8 +243,7 @@ export class HostVnode extends Vnode {
   override lookup(name: string): HostVnode {
     this.checkDir(name);
     const rel = this.child(name);
-    const st = host(() => lstatSync(join(this.fs.hostRoot, rel), { bigint: true }));
-    return new HostVnode(this.fs, rel, this, st);
+    return new HostVnode(this.fs, rel, this, hostLstat(this.fs.hostPrefix + rel));
   }
 
   /** Host entries whose names are not UTF-8 are left out: a guest could not name them. */
@@ -256,12 +300,14 @@ export class HostVnode extends Vnode {
   override unlink(name: string): void {
     const path = this.checkRemove(name);
     if (host(() => lstatSync(path)).isDirectory()) fail(E.ISDIR);
+    treeGeneration++;
     host(() => unlinkSync(path));
   }
 
   /** Errors: EROFS, ENOENT, ENOTDIR, ENOTEMPTY, host errors. */
   override rmdir(name: string): void {
     const path = this.checkRemove(name);
+    treeGeneration++;
     host(() => rmdirSync(path));
   }
 
@@ -271,6 +317,7 @@ export class HostVnode extends Vnode {
     const from = this.checkRemove(name);
     toDir.checkDir(toName);
     const to = join(this.fs.hostRoot, toDir.child(toName));
+    treeGeneration++;
     try {
       renameSync(from, to);
     } catch (err) {
@@ -325,9 +372,22 @@ export class HostVnode extends Vnode {
    * Errors: ENOENT when the path is gone or now leads elsewhere.
    */
   private verify(): BigIntStats {
-    const st = host(() => lstatSync(this.hostPath, { bigint: true }));
+    const gen = treeGeneration;
+    const st = hostLstat(this.hostPath);
     if (!this.isSame(st)) fail(E.NOENT);
+    this.verifiedGen = gen;
+    this.verifiedAt = performance.now();
     return st;
+  }
+
+  /** Whether a verify now could only fail by a host process's doing: see the file's note. */
+  private fresh(): boolean {
+    return this.verifiedGen === treeGeneration && performance.now() - this.verifiedAt < VERIFIED_FOR_MS;
+  }
+
+  /** verify(), skipped while fresh(). */
+  private checkPlace(): void {
+    if (!this.fresh()) this.verify();
   }
 
   private isSame(st: BigIntStats): boolean {
@@ -339,14 +399,24 @@ export class HostVnode extends Vnode {
    * checks the descriptor is the inode that was looked up. Errors: ELOOP, ENOENT, host errors.
    */
   private openVerified(access: number): number {
-    const flags = access | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-    const fd = host(() => openSync(this.hostPath, flags));
+    const skip = this.fresh();
+    const gen = treeGeneration;
+    let fd: number;
     try {
-      if (!this.isSame(fstatSync(fd, { bigint: true }))) fail(E.NOENT);
+      fd = openSync(this.hostPath, access | O_NOFOLLOW_NONBLOCK);
+    } catch (err) {
+      if (isHostError(err)) fail(hostErrno(err));
+      throw err;
+    }
+    if (skip) return fd; // the path still reaches the inode: see the file's note
+    try {
+      if (!this.isSame(fstatSync(fd, BIGINT))) fail(E.NOENT);
     } catch (err) {
       closeSync(fd);
       throw err;
     }
+    this.verifiedGen = gen;
+    this.verifiedAt = performance.now();
     return fd;
   }
 
@@ -359,7 +429,7 @@ export class HostVnode extends Vnode {
   private checkDir(name?: string): void {
     if (this.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
     if (name !== undefined) checkName(name);
-    this.verify();
+    this.checkPlace();
   }
 
   /** For a new entry: EEXIST first (as Linux, even on a read-only filesystem), then EROFS. */

@@ -47,11 +47,32 @@ export interface Loc {
   readonly vnode: Vnode;
 }
 
+/**
+ * Where a walk may go. `root` is the process's root (absolute paths and absolute links start
+ * there; '..' stops there). With `beneath`, as Linux's openat2(RESOLVE_BENEATH) and as
+ * WASI's capability model has it, a walk may not leave the directory it starts from: an
+ * absolute path, an absolute link, or '..' above the start is EPERM (wasmtime's answer).
+ */
+export interface Scope {
+  readonly root: Loc;
+  readonly beneath: boolean;
+}
+
+function scopeOf(x: Loc | Scope): Scope {
+  return 'vnode' in x ? { root: x, beneath: false } : x;
+}
+
+export function rootOf(x: Loc | Scope): Loc {
+  return 'vnode' in x ? x : x.root;
+}
+
 /** The parent directory of a path's last component, and that component. */
 export interface ParentLoc {
   dir: Loc;
   /** The last component: may be '.' or '..' (callers decide: EEXIST, EISDIR, EINVAL, ...). */
   name: string;
+  /** A '..' in `name` would leave a `beneath` walk's start. */
+  atStart: boolean;
   /** The path ended in '/': the named object must be (or become) a directory. */
   trailingSlash: boolean;
 }
@@ -139,9 +160,9 @@ export class Namespace {
    * Resolves `path` from `start` (or from `root` when absolute). With `follow`, a symlink in
    * the last component is followed too; a trailing '/' always follows and requires a directory.
    */
-  resolve(root: Loc, start: Loc, path: string, follow: boolean): Loc {
+  resolve(scope: Loc | Scope, start: Loc, path: string, follow: boolean): Loc {
     checkPath(path);
-    const walk = new Walk(this, root, start, path);
+    const walk = new Walk(this, scopeOf(scope), start, path);
     return walk.run(follow);
   }
 
@@ -149,8 +170,9 @@ export class Namespace {
    * Resolves all but the last component of `path`. The last component is returned as a name
    * (after stripping trailing slashes); '.' and '..' are returned as they are.
    */
-  resolveParent(root: Loc, start: Loc, path: string): ParentLoc {
+  resolveParent(scope: Loc | Scope, start: Loc, path: string): ParentLoc {
     checkPath(path);
+    const sc = scopeOf(scope);
     let end = path.length;
     while (end > 1 && path.charCodeAt(end - 1) === 47 /* / */) end--;
     const trailingSlash = end < path.length;
@@ -167,18 +189,20 @@ export class Namespace {
     }
     if (name === '') name = '.'; // the path was '/' or '//'
     if (utf8Length(name) > NAME_MAX) fail(E.NAMETOOLONG);
-    const dir = new Walk(this, root, start, dirPath).run(true);
+    const walk = new Walk(this, sc, start, dirPath);
+    const dir = walk.run(true);
     if (dir.vnode.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
-    return { dir, name, trailingSlash };
+    if (sc.beneath && name === '..' && walk.depth === 0) fail(E.PERM);
+    return { dir, name, trailingSlash, atStart: walk.depth === 0 };
   }
 
   /**
    * Looks up the last component as resolveParent left it: '.' and '..' resolved, a mount
    * crossed, ENOENT thrown if absent. Symlinks are not followed.
    */
-  lookupLast(root: Loc, p: ParentLoc): Loc {
+  lookupLast(scope: Loc | Scope, p: ParentLoc): Loc {
     if (p.name === '.') return p.dir;
-    if (p.name === '..') return this.parentOf(p.dir, root);
+    if (p.name === '..') return this.parentOf(p.dir, rootOf(scope));
     return this.child(p.dir, p.name);
   }
 }
@@ -206,16 +230,21 @@ function utf8Length(s: string): number {
 class Walk {
   private readonly ns: Namespace;
   private readonly root: Loc;
+  private readonly beneath: boolean;
+  /** Directories entered below the start (for `beneath`). */
+  depth = 0;
   private cur: Loc;
   /** Components left, last component first (so pop() gives the next one). */
   private readonly todo: string[];
   private mustBeDir: boolean;
   private links = 0;
 
-  constructor(ns: Namespace, root: Loc, start: Loc, path: string) {
+  constructor(ns: Namespace, scope: Scope, start: Loc, path: string) {
     this.ns = ns;
-    this.root = root;
-    this.cur = path.charCodeAt(0) === 47 ? root : start;
+    this.root = scope.root;
+    this.beneath = scope.beneath;
+    if (this.beneath && path.charCodeAt(0) === 47) fail(E.PERM);
+    this.cur = path.charCodeAt(0) === 47 ? scope.root : start;
     this.todo = [];
     this.mustBeDir = path.charCodeAt(path.length - 1) === 47;
     this.push(path);
@@ -237,6 +266,10 @@ class Walk {
       const name = this.todo.pop()!;
       if (this.cur.vnode.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
       if (name === '..') {
+        if (this.beneath) {
+          if (this.depth === 0) fail(E.PERM);
+          this.depth--;
+        }
         this.cur = ns.parentOf(this.cur, this.root);
         continue;
       }
@@ -247,13 +280,17 @@ class Walk {
           if (++this.links > SYMLOOP_MAX) fail(E.LOOP);
           const target = next.vnode.readlink();
           if (target.length === 0) fail(E.NOENT);
-          if (target.charCodeAt(0) === 47) this.cur = this.root;
+          if (target.charCodeAt(0) === 47) {
+            if (this.beneath) fail(E.PERM);
+            this.cur = this.root;
+          }
           if (target.charCodeAt(target.length - 1) === 47 && last) this.mustBeDir = true;
           this.push(target);
           continue;
         }
       }
       this.cur = next;
+      this.depth++;
     }
     if (this.mustBeDir && this.cur.vnode.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
     return this.cur;

@@ -5,7 +5,7 @@
 import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
 import { DirectoryFile, type OpenFile, VnodeFile } from '../fd/open-file.ts';
-import { type Loc, type Namespace, type ParentLoc, sameLoc } from './namespace.ts';
+import { type Loc, type Namespace, type ParentLoc, rootOf, sameLoc, type Scope } from './namespace.ts';
 import type { DirEntry, Stat, TimeSpec } from './vnode.ts';
 
 export interface OpenOptions {
@@ -29,7 +29,7 @@ export type OpenResult = { file: OpenFile } | { aliasFd: number };
  * ENOTDIR (`directory` on a non-directory, a trailing '/' on a file), EISDIR (writing or
  * creating a directory), ELOOP (a symlink as last component without `follow`), EROFS.
  */
-export function openAt(ns: Namespace, root: Loc, base: Loc, path: string, o: OpenOptions): OpenResult {
+export function openAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string, o: OpenOptions): OpenResult {
   let loc: Loc;
   if (o.create) {
     // Linux: O_CREAT|O_DIRECTORY is EINVAL; O_CREAT never opens a directory (EISDIR).
@@ -72,7 +72,7 @@ export function openAt(ns: Namespace, root: Loc, base: Loc, path: string, o: Ope
 }
 
 /** O_CREAT met an existing symlink: follow it (creating its target if absent), or ELOOP. */
-function resolveLink(ns: Namespace, root: Loc, pl: ParentLoc, link: Loc, follow: boolean): Loc {
+function resolveLink(ns: Namespace, root: Loc | Scope, pl: ParentLoc, link: Loc, follow: boolean): Loc {
   if (!follow) fail(E.LOOP);
   const target = link.vnode.readlink();
   try {
@@ -87,18 +87,18 @@ function resolveLink(ns: Namespace, root: Loc, pl: ParentLoc, link: Loc, follow:
 }
 
 /** Errors: EEXIST (including '.', '..', a mount point), ENOENT, ENOTDIR, EROFS. */
-export function mkdirAt(ns: Namespace, root: Loc, base: Loc, path: string, mode: number): void {
+export function mkdirAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string, mode: number): void {
   const pl = ns.resolveParent(root, base, path);
   if (pl.name === '.' || pl.name === '..' || ns.mountAt(pl.dir, pl.name)) fail(E.EXIST);
   pl.dir.vnode.mkdir(pl.name, mode);
 }
 
-export function statAt(ns: Namespace, root: Loc, base: Loc, path: string, follow: boolean): Stat {
+export function statAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string, follow: boolean): Stat {
   return ns.resolve(root, base, path, follow).vnode.stat();
 }
 
 export function setTimesAt(
-  ns: Namespace, root: Loc, base: Loc, path: string, follow: boolean, atim: TimeSpec, mtim: TimeSpec,
+  ns: Namespace, root: Loc | Scope, base: Loc, path: string, follow: boolean, atim: TimeSpec, mtim: TimeSpec,
 ): void {
   ns.resolve(root, base, path, follow).vnode.setTimes(atim, mtim);
 }
@@ -109,7 +109,7 @@ export function setTimesAt(
  * new name, or the old one missing).
  */
 export function linkAt(
-  ns: Namespace, root: Loc, oldBase: Loc, oldPath: string, follow: boolean, newBase: Loc, newPath: string,
+  ns: Namespace, root: Loc | Scope, oldBase: Loc, oldPath: string, follow: boolean, newBase: Loc, newPath: string,
 ): void {
   const src = ns.resolve(root, oldBase, oldPath, follow);
   const pl = ns.resolveParent(root, newBase, newPath);
@@ -120,7 +120,15 @@ export function linkAt(
   pl.dir.vnode.link(pl.name, src.vnode);
 }
 
-function exists(ns: Namespace, root: Loc, pl: ParentLoc): boolean {
+function isDir(ns: Namespace, root: Loc | Scope, pl: ParentLoc): number {
+  try {
+    return ns.lookupLast(root, pl).vnode.filetype === FILETYPE.DIRECTORY ? E.EXIST : E.NOTDIR;
+  } catch {
+    return E.NOENT;
+  }
+}
+
+function exists(ns: Namespace, root: Loc | Scope, pl: ParentLoc): boolean {
   try {
     ns.lookupLast(root, pl);
     return true;
@@ -130,12 +138,12 @@ function exists(ns: Namespace, root: Loc, pl: ParentLoc): boolean {
 }
 
 /** Errors: EINVAL (not a symlink), ENOENT. */
-export function readlinkAt(ns: Namespace, root: Loc, base: Loc, path: string): string {
+export function readlinkAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string): string {
   return ns.resolve(root, base, path, false).vnode.readlink();
 }
 
 /** Errors: EINVAL ('.'), ENOTEMPTY ('..' or entries), EBUSY (a mount point), ENOTDIR, ENOENT. */
-export function rmdirAt(ns: Namespace, root: Loc, base: Loc, path: string): void {
+export function rmdirAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string): void {
   const pl = ns.resolveParent(root, base, path);
   if (pl.name === '.') fail(E.INVAL);
   if (pl.name === '..') fail(E.NOTEMPTY);
@@ -144,7 +152,7 @@ export function rmdirAt(ns: Namespace, root: Loc, base: Loc, path: string): void
 }
 
 /** Errors: EISDIR (a directory, '.', '..'), ENOTDIR (a trailing '/' on a file), EBUSY, ENOENT. */
-export function unlinkAt(ns: Namespace, root: Loc, base: Loc, path: string): void {
+export function unlinkAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string): void {
   const pl = ns.resolveParent(root, base, path);
   if (pl.name === '.' || pl.name === '..') fail(E.ISDIR);
   if (ns.mountAt(pl.dir, pl.name)) fail(E.BUSY);
@@ -159,7 +167,7 @@ export function unlinkAt(ns: Namespace, root: Loc, base: Loc, path: string): voi
  * rename(2). Errors: EXDEV (across mounts), EBUSY ('.', '..' or a mount point), ENOTDIR (a
  * trailing '/' on a non-directory), and what Vnode.rename throws.
  */
-export function renameAt(ns: Namespace, root: Loc, oldBase: Loc, oldPath: string, newBase: Loc, newPath: string): void {
+export function renameAt(ns: Namespace, root: Loc | Scope, oldBase: Loc, oldPath: string, newBase: Loc, newPath: string): void {
   const from = ns.resolveParent(root, oldBase, oldPath);
   const to = ns.resolveParent(root, newBase, newPath);
   for (const pl of [from, to]) {
@@ -173,19 +181,22 @@ export function renameAt(ns: Namespace, root: Loc, oldBase: Loc, oldPath: string
 }
 
 /** Errors: EEXIST (the name exists, even as a dangling link), ENOENT, EROFS. */
-export function symlinkAt(ns: Namespace, root: Loc, target: string, base: Loc, path: string): void {
+export function symlinkAt(ns: Namespace, root: Loc | Scope, target: string, base: Loc, path: string): void {
   if (target.length === 0) fail(E.NOENT);
   if (target.includes('\0')) fail(E.INVAL);
   const pl = ns.resolveParent(root, base, path);
   if (pl.name === '.' || pl.name === '..' || ns.mountAt(pl.dir, pl.name)) fail(E.EXIST);
-  if (pl.trailingSlash) fail(exists(ns, root, pl) ? E.EXIST : E.NOENT);
+  // A trailing '/' names a directory: an existing file is ENOTDIR (wasmtime), a directory
+  // EEXIST, nothing ENOENT.
+  if (pl.trailingSlash) fail(isDir(ns, root, pl));
   pl.dir.vnode.symlink(pl.name, target);
 }
 
 /** A directory's entries with '.' and '..' first and mount points shown as directories. */
-export function listDir(ns: Namespace, root: Loc, dir: Loc): DirEntry[] {
+export function listDir(ns: Namespace, root: Loc | Scope, dir: Loc): DirEntry[] {
   const self = dir.vnode.stat();
-  const parent = sameLoc(dir, root) ? self : ns.parentOf(dir, root).vnode.stat();
+  const r = rootOf(root);
+  const parent = sameLoc(dir, r) ? self : ns.parentOf(dir, r).vnode.stat();
   const out: DirEntry[] = [
     { name: '.', ino: self.ino, filetype: FILETYPE.DIRECTORY },
     { name: '..', ino: parent.ino, filetype: FILETYPE.DIRECTORY },

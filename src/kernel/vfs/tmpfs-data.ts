@@ -114,8 +114,10 @@ export class SparseData {
     if (end > MAX_FILE_SIZE) fail(E.FBIG);
     const first = Math.floor(offset / CHUNK_SIZE);
     const last = Math.floor((end - 1) / CHUNK_SIZE);
-    let needed = 0;
-    for (let idx = first; idx <= last; idx++) needed += CHUNK_SIZE - (this.chunks.get(idx)?.length ?? 0);
+    // Counted over the chunks that exist, not over the range: a range of 2^50 bytes must fail
+    // with ENOSPC at once, not after a loop over 2^34 chunk indices.
+    let needed = (last - first + 1) * CHUNK_SIZE;
+    for (const [idx, buf] of this.chunks) if (idx >= first && idx <= last) needed -= buf.length;
     if (!this.pool.reserve(needed)) fail(E.NOSPC);
     for (let idx = first; idx <= last; idx++) this.replace(idx, CHUNK_SIZE);
     this.held += needed;
