@@ -32,9 +32,19 @@ function errnoOf(e: unknown): number {
   throw e;
 }
 
-function enter(p: Process): void {
+function enterPlain(p: Process | null): Process {
+  if (p === null) throw noProcess();
   p.acct.syscalls++;
   if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
+  return p;
+}
+
+function enterGated(p: Process | null): Process {
+  if (p === null) throw noProcess();
+  p.acct.syscalls++;
+  if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
+  p.restart = null;
+  return p;
 }
 
 /**
@@ -51,13 +61,8 @@ type Call = (p: Process, args: unknown[]) => number;
 /** The plain import: runs the handler on the current process. */
 function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean): Function {
   const h = handler as AnyHandler;
-  // `gated` fast paths reset the restart state: each guest call is a fresh attempt.
-  const run = (p: Process | null): Process => {
-    if (p === null) throw noProcess();
-    enter(p);
-    if (gated) p.restart = null;
-    return p;
-  };
+  // Gated fast paths also reset the restart state: each guest call is a fresh attempt.
+  const run = gated ? enterGated : enterPlain;
   switch (arity) {
     case 0: return () => { const p = run(cpu.current); try { return h(p); } catch (e) { return errnoOf(e); } };
     case 1: return (a: unknown) => { const p = run(cpu.current); try { return h(p, a); } catch (e) { return errnoOf(e); } };
