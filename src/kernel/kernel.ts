@@ -81,7 +81,7 @@ export class Kernel {
   readonly imports: WebAssembly.Imports;
   private readonly devMount: Mount;
   private nextPid = 1;
-  private readonly hostStdio = new Map<number, OpenFile>();
+  private readonly hostStdio = new Map<string, OpenFile>();
   private readonly stopped = new Map<Process, () => void>();
 
   private constructor(opts: BootOptions) {
@@ -261,12 +261,14 @@ export class Kernel {
       return c;
     }
     if (spec === 'inherit' || typeof spec === 'number') {
+      // Guest fd 0 reads the host fd; the others write it.
       const hostFd = spec === 'inherit' ? fd : spec;
-      let f = this.hostStdio.get(hostFd);
+      const key = fd === 0 ? `in:${hostFd}` : `out:${hostFd}`;
+      let f = this.hostStdio.get(key);
       if (!f) {
-        f = hostFd === 0 ? new HostInput(hostFd) : new HostOutput(hostFd);
+        f = fd === 0 ? new HostInput(hostFd) : new HostOutput(hostFd);
         f.refs++; // the kernel keeps one reference: host fds are never closed
-        this.hostStdio.set(hostFd, f);
+        this.hostStdio.set(key, f);
       }
       return f;
     }

@@ -44,7 +44,7 @@ export interface GuestResult {
   stderr: string;
 }
 
-/** The 45 functions of wasi_snapshot_preview1. */
+/** The 46 functions of wasi_snapshot_preview1 (the 45 of the first witx, and sock_accept). */
 export const WASI_FUNCTIONS = [
   'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get',
   'clock_time_get', 'fd_advise', 'fd_allocate', 'fd_close', 'fd_datasync', 'fd_fdstat_get',

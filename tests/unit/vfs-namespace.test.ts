@@ -109,3 +109,32 @@ describe('namespace', () => {
     assert.ok(fs.existsSync(path.join(host, 'made-by-link')));
   });
 });
+
+describe('namespace beneath', () => {
+  it('namespace-beneath: EPERM for absolute paths, absolute links and .. above the start; links inside are fine', () => {
+    const ns = new Namespace(new TmpFs());
+    const root = ns.root;
+    const top = root.vnode.mkdir('top', 0o755);
+    const sub = top.mkdir('sub', 0o755);
+    top.create('f', 0o644);
+    sub.symlink('up', '../f');
+    sub.symlink('abs', '/top/f');
+    sub.symlink('out', '../../etc');
+    const start: Loc = { mount: root.mount, vnode: top };
+    const scope = { root, beneath: true };
+    throwsErrno(() => ns.resolve(scope, start, '/top/f', true), E.PERM);
+    throwsErrno(() => ns.resolve(scope, start, '../top/f', true), E.PERM);
+    throwsErrno(() => ns.resolve(scope, start, 'sub/abs', true), E.PERM);
+    throwsErrno(() => ns.resolve(scope, start, 'sub/out', true), E.PERM);
+    throwsErrno(() => ns.resolveParent(scope, start, '..'), E.PERM);
+    assert.equal(ns.resolve(scope, start, 'sub/up', true).vnode.filetype, FILETYPE.REGULAR_FILE);
+    assert.equal(ns.resolve(scope, start, 'sub/../f', true).vnode.filetype, FILETYPE.REGULAR_FILE);
+    // O_CREAT through a link that climbs, but stays beneath, opens the existing target.
+    const o = { follow: true, create: true, exclusive: false, truncate: false, directory: false, read: true, write: true, fdflags: 0, mode: 0o644 };
+    const r = openAt(ns, scope, start, 'sub/up', o);
+    assert.ok('file' in r);
+    r.file.close();
+    // Without beneath, the same walks go where POSIX says.
+    assert.equal(ns.resolve(root, start, '/top/f', true).vnode.filetype, FILETYPE.REGULAR_FILE);
+  });
+});

@@ -77,13 +77,20 @@ export class FdTable {
     release(e);
   }
 
-  /** fd_renumber: moves `from` onto `to` (closing `to`); both must be open, as WASI requires. */
+  /**
+   * fd_renumber: moves `from` onto `to`, closing what `to` held; both must be open, as WASI
+   * requires. `from` is vacated before the old description is released, so a failing
+   * release cannot leave one entry under two numbers.
+   */
   renumber(from: number, to: number): void {
     const e = this.get(from);
-    this.get(to);
+    const old = this.get(to);
     if (from === to) return;
-    this.setAt(to, e);
-    this.close(from);
+    this.entries[from] = undefined;
+    this.count--;
+    this.entries[to] = e;
+    while (this.entries.length > 0 && this.entries[this.entries.length - 1] === undefined) this.entries.pop();
+    release(old);
   }
 
   /** Every open descriptor, in order. */

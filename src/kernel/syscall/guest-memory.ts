@@ -45,7 +45,8 @@ export class GuestMemory {
    */
   check(ptr: number, len: number): number {
     const end = (ptr >>> 0) + (len < 0 ? len >>> 0 : len);
-    if (end > this.u8.byteLength) {
+    // A detached buffer (memory grew) reads as empty: even an empty range must refresh then.
+    if (end > this.u8.byteLength || this.u8.byteLength === 0) {
       this.refresh();
       if (end > this.u8.byteLength) fail(E.FAULT);
     }

@@ -83,14 +83,16 @@ export function pathSyscalls(k: Kernel): SyscallTable {
         let fd: number;
         if ('aliasFd' in r) {
           const src = p.fds.get(r.aliasFd);
-          fd = p.fds.install(src.file, src.rightsBase, src.rightsInheriting);
+          fd = p.fds.install(src.file, src.rightsBase, src.rightsInheriting, null, 0, src.dropped);
         } else {
-          // The kind's rights, less reading or writing where the file is not open for it
-          // (wasi-libc derives O_ACCMODE from them), less what the directory does not pass on.
-          let rb = rightsForKind(r.file.filetype);
+          // The kind's rights, less what the directory does not pass on (dropped: those give
+          // ENOTCAPABLE), less reading or writing where the file is not open for it
+          // (wasi-libc derives O_ACCMODE from them; those give EBADF).
+          const kind = rightsForKind(r.file.filetype);
+          const dropped = kind & ~de.rightsInheriting;
+          let rb = kind;
           if (!r.file.readable) rb &= ~RIGHTS.FD_READ;
           if (!r.file.writable) rb &= ~RIGHTS.FD_WRITE;
-          const dropped = rb & ~de.rightsInheriting;
           try {
             fd = p.fds.install(r.file, rb & ~dropped, inh, null, 0, dropped);
           } catch (e) {

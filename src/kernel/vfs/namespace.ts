@@ -71,8 +71,8 @@ export interface ParentLoc {
   dir: Loc;
   /** The last component: may be '.' or '..' (callers decide: EEXIST, EISDIR, EINVAL, ...). */
   name: string;
-  /** A '..' in `name` would leave a `beneath` walk's start. */
-  atStart: boolean;
+  /** How far below a `beneath` walk's start `dir` lies (a '..' in `name` at 0 would leave it). */
+  depth: number;
   /** The path ended in '/': the named object must be (or become) a directory. */
   trailingSlash: boolean;
 }
@@ -160,9 +160,9 @@ export class Namespace {
    * Resolves `path` from `start` (or from `root` when absolute). With `follow`, a symlink in
    * the last component is followed too; a trailing '/' always follows and requires a directory.
    */
-  resolve(scope: Loc | Scope, start: Loc, path: string, follow: boolean): Loc {
+  resolve(scope: Loc | Scope, start: Loc, path: string, follow: boolean, depth = 0): Loc {
     checkPath(path);
-    const walk = new Walk(this, scopeOf(scope), start, path);
+    const walk = new Walk(this, scopeOf(scope), start, path, depth);
     return walk.run(follow);
   }
 
@@ -170,7 +170,7 @@ export class Namespace {
    * Resolves all but the last component of `path`. The last component is returned as a name
    * (after stripping trailing slashes); '.' and '..' are returned as they are.
    */
-  resolveParent(scope: Loc | Scope, start: Loc, path: string): ParentLoc {
+  resolveParent(scope: Loc | Scope, start: Loc, path: string, depth = 0): ParentLoc {
     checkPath(path);
     const sc = scopeOf(scope);
     let end = path.length;
@@ -189,11 +189,11 @@ export class Namespace {
     }
     if (name === '') name = '.'; // the path was '/' or '//'
     if (utf8Length(name) > NAME_MAX) fail(E.NAMETOOLONG);
-    const walk = new Walk(this, sc, start, dirPath);
+    const walk = new Walk(this, sc, start, dirPath, depth);
     const dir = walk.run(true);
     if (dir.vnode.filetype !== FILETYPE.DIRECTORY) fail(E.NOTDIR);
     if (sc.beneath && name === '..' && walk.depth === 0) fail(E.PERM);
-    return { dir, name, trailingSlash, atStart: walk.depth === 0 };
+    return { dir, name, trailingSlash, depth: walk.depth };
   }
 
   /**
@@ -239,8 +239,10 @@ class Walk {
   private mustBeDir: boolean;
   private links = 0;
 
-  constructor(ns: Namespace, scope: Scope, start: Loc, path: string) {
+  /** `depth`: how far below the walk's start `start` already lies (continuing a walk). */
+  constructor(ns: Namespace, scope: Scope, start: Loc, path: string, depth = 0) {
     this.ns = ns;
+    this.depth = depth;
     this.root = scope.root;
     this.beneath = scope.beneath;
     if (this.beneath && path.charCodeAt(0) === 47) fail(E.PERM);

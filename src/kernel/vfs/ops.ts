@@ -75,12 +75,13 @@ export function openAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string
 function resolveLink(ns: Namespace, root: Loc | Scope, pl: ParentLoc, link: Loc, follow: boolean): Loc {
   if (!follow) fail(E.LOOP);
   const target = link.vnode.readlink();
+  // The link's target continues the same walk: a `beneath` walk keeps its depth.
   try {
-    return ns.resolve(root, pl.dir, target, true);
+    return ns.resolve(root, pl.dir, target, true, pl.depth);
   } catch (e) {
     if ((e as { errno?: number }).errno !== E.NOENT) throw e;
     // A dangling link: create what it names, as Linux's open(O_CREAT) does.
-    const tl = ns.resolveParent(root, pl.dir, target);
+    const tl = ns.resolveParent(root, pl.dir, target, pl.depth);
     if (tl.name === '.' || tl.name === '..') fail(E.ISDIR);
     return { mount: tl.dir.mount, vnode: tl.dir.vnode.create(tl.name, 0o644) };
   }
