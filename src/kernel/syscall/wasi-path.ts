@@ -76,7 +76,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
           truncate: (oflags & OFLAGS.TRUNC) !== 0,
           directory: (oflags & OFLAGS.DIRECTORY) !== 0,
           read: (b & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0,
-          write: (b & WRITE_RIGHTS & de.rightsInheriting) !== 0 || (fdflags & FDFLAGS.APPEND) !== 0,
+          write: (b & WRITE_RIGHTS & de.rightsInheriting) !== 0,
           fdflags,
           mode: 0o666,
         });
