@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
-  lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync,
+  chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { E, FILETYPE } from '../../src/abi/wasi.ts';
 import { KernelError } from '../../src/kernel/errors.ts';
-import { HostFs, hostErrno, type HostVnode } from '../../src/kernel/vfs/hostfs.ts';
+import {
+  hostAccess, type HostCredentials, HostFs, hostErrno, type HostVnode, MAY_READ, MAY_WRITE,
+} from '../../src/kernel/vfs/hostfs.ts';
 import { TmpFs } from '../../src/kernel/vfs/tmpfs.ts';
+import type { FileHandle } from '../../src/kernel/vfs/vnode.ts';
 import { assertReadOnly, bytes, readAll, text, throwsErrno } from './vfs-helpers.ts';
 
 const made: string[] = [];
@@ -239,8 +243,9 @@ describe('hostfs-io', () => {
     writeFileSync(join(host, 'f'), 'abc');
     const f = root.lookup('f');
     const h = f.open(true);
-    renameSync(join(host, 'f'), join(host, 'g'));
     const buf = new Uint8Array(3);
+    h.read(buf, 0); // takes the host descriptor: from here on, host-side renames do not matter
+    renameSync(join(host, 'f'), join(host, 'g'));
     assert.equal(h.read(buf, 0), 3);
     assert.equal(text(buf), 'abc');
     assert.equal(f.stat().size, 3);
@@ -261,6 +266,167 @@ describe('hostfs-io', () => {
     throwsErrno(() => root.create('f', 0o644), E.EXIST);
     throwsErrno(() => root.mkdir('d', 0o755), E.EXIST);
     throwsErrno(() => root.lookup('d').open(false), E.ISDIR);
+  });
+});
+
+/** How many descriptors this process has open. */
+const openFds = (): number => readdirSync('/proc/self/fd').length;
+
+describe('hostfs-lazy-open', () => {
+  test('open and close without I/O take no host descriptor; the first I/O does', () => {
+    const { host, root } = sandbox();
+    writeFileSync(join(host, 'f'), 'abc');
+    const before = openFds();
+    const handles = [];
+    for (let i = 0; i < 20; i++) handles.push(root.lookup('f').open(i % 2 === 0));
+    assert.equal(openFds(), before);
+    for (const h of handles) h.close();
+    assert.equal(openFds(), before);
+    const h = root.lookup('f').open(false);
+    const buf = new Uint8Array(3);
+    assert.equal(h.read(buf, 0), 3);
+    assert.equal(text(buf), 'abc');
+    assert.equal(openFds(), before + 1);
+    h.close();
+    assert.equal(openFds(), before);
+    throwsErrno(() => h.close(), E.BADF);
+    throwsErrno(() => h.read(buf, 0), E.BADF);
+  });
+
+  test('a lazy handle opened for writing writes and reads (O_RDWR); every kind of I/O takes the descriptor', () => {
+    const { host, root } = sandbox();
+    writeFileSync(join(host, 'f'), 'abc');
+    const h = root.lookup('f').open(true);
+    assert.equal(h.write(bytes('X'), 1), 1);
+    const buf = new Uint8Array(3);
+    assert.equal(h.read(buf, 0), 3);
+    assert.equal(text(buf), 'aXc');
+    h.close();
+    // Each of truncate, allocate, sync, datasync takes the descriptor on its own.
+    const uses: ((x: FileHandle) => void)[] = [(x) => x.truncate(1), (x) => x.allocate(0, 4), (x) => x.sync(), (x) => x.datasync()];
+    for (const use of uses) {
+      const before = openFds();
+      const g = root.lookup('f').open(true);
+      use(g);
+      assert.equal(openFds(), before + 1);
+      g.close();
+      assert.equal(openFds(), before);
+    }
+    assert.equal(readFileSync(join(host, 'f'), 'utf8'), 'a\0\0\0');
+  });
+
+  test('a kernel rename of the file, or of a directory above it, leaves a lazy handle on the original', () => {
+    const { host, root } = sandbox();
+    mkdirSync(join(host, 'd'));
+    mkdirSync(join(host, 'd', 'e'));
+    writeFileSync(join(host, 'd', 'e', 'f'), 'one');
+    writeFileSync(join(host, 'd', 'e', 'k'), 'kay');
+    writeFileSync(join(host, 'g'), 'gee');
+    const d = root.lookup('d');
+    const h1 = d.lookup('e').lookup('f').open(false);
+    const h2 = d.lookup('e').lookup('k').open(false);
+    const h3 = root.lookup('g').open(false);
+    d.lookup('e').rename('f', d, 'f2'); // the file itself
+    writeFileSync(join(host, 'd', 'e', 'f'), 'two'); // a new file at its old name: not ours
+    root.rename('d', root, 'd2'); // the directory two levels above k
+    mkdirSync(join(host, 'd', 'e'), { recursive: true });
+    writeFileSync(join(host, 'd', 'e', 'k'), 'new'); // a new file at k's old path: not ours
+    writeFileSync(join(host, 'other'), 'other');
+    root.rename('other', root, 'g'); // replaces the file h3 was opened on
+    const buf = new Uint8Array(5);
+    assert.equal(text(buf.subarray(0, h1.read(buf, 0))), 'one');
+    assert.equal(text(buf.subarray(0, h2.read(buf, 0))), 'kay');
+    assert.equal(text(buf.subarray(0, h3.read(buf, 0))), 'gee');
+    for (const h of [h1, h2, h3]) h.close();
+  });
+
+  test('a kernel unlink leaves a lazy handle on the original file, as Unix does; through another mount too', () => {
+    const { host, fs } = sandbox();
+    writeFileSync(join(host, 'f'), 'abc');
+    const f = fs.root().lookup('f');
+    const h = f.open(true);
+    const other = new HostFs(host).root(); // an overlapping mount: lazy handles are matched by host path
+    other.unlink('f');
+    writeFileSync(join(host, 'f'), 'new');
+    const buf = new Uint8Array(3);
+    assert.equal(h.read(buf, 0), 3);
+    assert.equal(text(buf), 'abc');
+    assert.equal(f.stat().nlink, 0); // through the handle's descriptor
+    assert.equal(h.write(bytes('Z'), 0), 1);
+    h.close();
+    assert.equal(readFileSync(join(host, 'f'), 'utf8'), 'new');
+  });
+
+  test('a file a host process swapped behind the kernel fails ESTALE at first use, not another file', () => {
+    const { host, root } = sandbox();
+    writeFileSync(join(host, 'f'), 'one');
+    writeFileSync(join(host, 'g'), 'gee');
+    const h = root.lookup('f').open(false);
+    const hg = root.lookup('g').open(false);
+    writeFileSync(join(host, 'other'), 'two');
+    renameSync(join(host, 'other'), join(host, 'f')); // by a host process: no materialization
+    renameSync(join(host, 'g'), join(host, 'g2'));
+    const before = openFds();
+    const buf = new Uint8Array(3);
+    throwsErrno(() => h.read(buf, 0), E.STALE);
+    throwsErrno(() => hg.read(buf, 0), E.NOENT);
+    assert.equal(openFds(), before); // the wrong file's descriptor was closed again
+    h.close();
+    hg.close();
+    // A swap found when the kernel materializes before its own unlink breaks the handle for good.
+    writeFileSync(join(host, 'x'), 'ex');
+    const hx = root.lookup('x').open(false);
+    writeFileSync(join(host, 'other'), 'two');
+    renameSync(join(host, 'other'), join(host, 'x'));
+    root.unlink('x'); // goes ahead
+    throwsErrno(() => hx.read(buf, 0), E.STALE);
+    throwsErrno(() => hx.read(buf, 0), E.STALE);
+    hx.close();
+    throwsErrno(() => hx.read(buf, 0), E.BADF);
+  });
+
+  test('permission at open comes from the looked-up mode (root may do anything)', (t) => {
+    const { host, root } = sandbox();
+    writeFileSync(join(host, 'f'), 'abc');
+    chmodSync(join(host, 'f'), 0o000);
+    if (process.geteuid?.() !== 0) {
+      throwsErrno(() => root.lookup('f').open(false), E.ACCES);
+      throwsErrno(() => root.lookup('f').open(true), E.ACCES);
+      return;
+    }
+    t.diagnostic('running as root: mode 000 opens; the non-root rules are tested on hostAccess');
+    const h = root.lookup('f').open(true);
+    const buf = new Uint8Array(3);
+    assert.equal(h.read(buf, 0), 3);
+    h.close();
+  });
+
+  test('hostAccess: root, then owner, group (primary or supplementary), others; write-only files', () => {
+    const RW = MAY_READ | MAY_WRITE;
+    const user: HostCredentials = { uid: 1000, gid: 100, groups: [100, 20] };
+    const root: HostCredentials = { uid: 0, gid: 0, groups: [0] };
+    assert.equal(hostAccess(0o000, 1000, 100, root), RW);
+    assert.equal(hostAccess(0o000, 5, 5, root), RW);
+    assert.equal(hostAccess(0o000, 1000, 100, user), 0);
+    assert.equal(hostAccess(0o600, 1000, 7, user), RW);
+    assert.equal(hostAccess(0o400, 1000, 7, user), MAY_READ);
+    assert.equal(hostAccess(0o200, 1000, 7, user), MAY_WRITE);
+    assert.equal(hostAccess(0o755, 1000, 7, user), RW);
+    // The owner class decides even when the group or others would allow more.
+    assert.equal(hostAccess(0o077, 1000, 100, user), 0);
+    assert.equal(hostAccess(0o466, 1000, 100, user), MAY_READ);
+    // Group: the primary group, or a supplementary one; the group class decides over others.
+    assert.equal(hostAccess(0o060, 1, 100, user), RW);
+    assert.equal(hostAccess(0o040, 1, 20, user), MAY_READ);
+    assert.equal(hostAccess(0o007, 1, 20, user), 0);
+    // Others.
+    assert.equal(hostAccess(0o664, 1, 7, user), MAY_READ);
+    assert.equal(hostAccess(0o666, 1, 7, user), RW);
+    assert.equal(hostAccess(0o002, 1, 7, user), MAY_WRITE);
+    // Execute and the special bits give nothing here.
+    assert.equal(hostAccess(0o7111, 1000, 100, user), 0);
+    // No credentials (not a POSIX host): the host decides at first use.
+    assert.equal(hostAccess(0o000, 1, 1, null), RW);
   });
 });
 

@@ -12,13 +12,40 @@
 // away and put a symlink to '/' at its old path; the host would then follow it when
 // resolving the old path's intermediate components. So every vnode records the host (dev,
 // ino, filetype) it had at lookup, and every operation first re-checks that the vnode's path
-// still reaches that same inode (open checks the opened descriptor with fstat). A directory
+// still reaches that same inode (a descriptor, once opened, is checked with fstat). A directory
 // has one place in the tree, so reaching the same directory inode means reaching the place
 // that was looked up inside the root. A vnode whose path no longer leads there fails with
 // ENOENT (unlike Linux, a descriptor on a renamed directory does not follow it). An open
-// file holds a host descriptor and does follow: while a vnode has open handles, its stat,
-// setTimes and truncate go through one of them (fstat, futimes, ftruncate), so they keep
-// working after the file is renamed or unlinked.
+// file holds a host descriptor and does follow: while a vnode has handles holding one, its
+// stat, setTimes and truncate go through one of them (fstat, futimes, ftruncate), so they
+// keep working after the file is renamed or unlinked.
+//
+// Lazy open. Opening a regular file (open(); O_TRUNC was done before it by truncate(), O_CREAT
+// by create()) asks the host nothing: a host open+close costs twice a native one, and most
+// opens that matter to speed are open, fstat, close. open() checks that the path still reaches
+// the inode (verify, skipped while fresh) and decides permission from the mode, uid and gid of
+// the last lstat and the host process's euid, egid and groups, read once at load: root may
+// read and write anything; otherwise the owner's, the group's or the others' bits decide
+// (hostAccess). ACLs, capabilities other than root's, a host read-only mount, immutable files
+// and the like are not consulted: the host's errno comes at first use instead. The handle
+// takes its descriptor at its first read, write, truncate, allocate, sync or datasync, with
+// O_NOFOLLOW|O_NONBLOCK|O_NOCTTY and the access chosen at open (O_RDWR when writing and
+// reading are both allowed, else O_WRONLY; O_RDONLY to read), then fstats it: another (dev,
+// ino) is closed again and fails ESTALE; a failure at first use goes to that call and leaves
+// the handle lazy. stat() and setTimes() of the vnode need no descriptor (they use the path
+// until a handle has one). Close of a handle that never did I/O asks the host nothing.
+// What a lazy handle names must not change through the kernel: before the kernel renames
+// (source and target), unlinks or rmdirs a host path, every lazy handle on that path or
+// below it (a directory takes its subtree along) takes its descriptor (materializeAt; the
+// registry of lazy handles is one for the Node process, matched by absolute host path, since
+// mounts may overlap). So a file opened and then renamed or unlinked by any guest is read as
+// on Unix. If that early open fails for good (ESTALE, ENOENT ...) the handle keeps the errno
+// for every later use and the kernel's operation goes on; if it fails for want of resources
+// (EMFILE, ENFILE, ENOMEM) the kernel's operation fails with that errno before it changes
+// anything. link, create, mkdir and symlink change no existing name, so they materialize
+// nothing. Only a host process changing the tree behind the kernel can make a lazy handle
+// meet another inode (ESTALE) or none (ENOENT): the host-side race of hole (1), now caught
+// at first use rather than at open, and never yielding another file's data.
 //
 // The re-check is skipped when it cannot fail for a guest's doing. Guests change the host tree
 // only through the kernel, and a name can only come to lead to a different inode by rename,
@@ -27,14 +54,16 @@
 // (one counter for every HostFs in this Node process, since two mounts may overlap). A vnode
 // remembers the generation at which its path was last seen to reach its inode (at lookup, or
 // by a check that passed), and when; while the generation is unchanged, no guest has moved
-// it, so for VERIFIED_FOR_MS (1 ms) after a check verify is a no-op and open skips the fstat.
+// it, so for VERIFIED_FOR_MS (1 ms) after a check verify is a no-op and truncate's open skips
+// the fstat (a lazy handle's first open never skips it).
 // The time bound keeps a host-side change a race, as before: a directory vnode held for long
 // (an open directory, a preopen) is re-checked once the millisecond has passed, so a host
-// process swapping a directory for a symlink must do it within 1 ms of a check, not any time. Any rename/unlink/rmdir by any guest forces the
-// full check again, so the rename-a-directory-and-plant-a-symlink attack is still caught.
-// A host process changing the tree is hole (1) below, as before; without the fstat, such a
-// change can also hand an open the host's new inode at the final name (never a symlink there:
-// O_NOFOLLOW; never blocking: O_NONBLOCK), which stays inside the root.
+// process swapping a directory for a symlink must do it within 1 ms of a check, not any time.
+// Any rename/unlink/rmdir by any guest forces the full check again, so the
+// rename-a-directory-and-plant-a-symlink attack is still caught. A host process changing the
+// tree is hole (1) below, as before; without the fstat, such a change can also hand
+// truncate's open the host's new inode at the final name (never a symlink there: O_NOFOLLOW;
+// never blocking: O_NONBLOCK), which stays inside the root.
 //
 // The holes, neither of which a guest can open alone: (1) a *host* process racing to swap a
 // directory on the path for a symlink between our check and our use (guests cannot race:
@@ -44,8 +73,9 @@
 // guest-made symlink would pass the check.
 //
 // Also: host FIFOs, sockets and devices show up in readdir and stat but cannot be opened
-// (EACCES, as on a nodev mount); timestamps are set through Node's lutimes, which takes
-// seconds as a double, so a set time keeps about microsecond precision, not nanoseconds;
+// (EACCES, as on a nodev mount); opening a symlink vnode fails ELOOP without asking the host;
+// timestamps are set through Node's lutimes, which takes seconds as a double, so a set time
+// keeps about microsecond precision, not nanoseconds;
 // allocate() only extends the file (Node has no fallocate), so it cannot promise space.
 import {
   closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, linkSync, lstatSync,
@@ -172,10 +202,14 @@ export class HostVnode extends Vnode {
   private readonly parentNode: HostVnode | null;
   private readonly hostDev: bigint;
   private readonly hostIno: bigint;
+  /** Permission bits, owner and group as last seen by lstat (lookup or verify): open checks them. */
+  private hostMode: number;
+  private hostUid: number;
+  private hostGid: number;
   /** The treeGeneration at which, and the time (performance.now()) when, this vnode's path was last seen to reach its inode. */
   private verifiedGen: number;
   private verifiedAt: number;
-  /** Open handles on this vnode: their descriptors name the inode whatever its path. */
+  /** Materialized handles on this vnode: their descriptors name the inode whatever its path. */
   private readonly handles = new Set<HostFileHandle>();
 
   constructor(fs: HostFs, rel: string, parent: HostVnode | null, st: BigIntStats) {
@@ -186,6 +220,9 @@ export class HostVnode extends Vnode {
     this.filetype = filetypeOf(st);
     this.hostDev = st.dev;
     this.hostIno = st.ino;
+    this.hostMode = Number(st.mode);
+    this.hostUid = Number(st.uid);
+    this.hostGid = Number(st.gid);
     // Made from an lstat just now (lookup, or the constructor's stat of the root): verified.
     this.verifiedGen = treeGeneration;
     this.verifiedAt = performance.now();
@@ -300,6 +337,7 @@ export class HostVnode extends Vnode {
   override unlink(name: string): void {
     const path = this.checkRemove(name);
     if (host(() => lstatSync(path)).isDirectory()) fail(E.ISDIR);
+    materializeAt(path);
     treeGeneration++;
     host(() => unlinkSync(path));
   }
@@ -307,6 +345,7 @@ export class HostVnode extends Vnode {
   /** Errors: EROFS, ENOENT, ENOTDIR, ENOTEMPTY, host errors. */
   override rmdir(name: string): void {
     const path = this.checkRemove(name);
+    materializeAt(path);
     treeGeneration++;
     host(() => rmdirSync(path));
   }
@@ -317,6 +356,8 @@ export class HostVnode extends Vnode {
     const from = this.checkRemove(name);
     toDir.checkDir(toName);
     const to = join(this.fs.hostRoot, toDir.child(toName));
+    materializeAt(from); // what `from` names moves, and with a directory, all below it
+    materializeAt(to); // what `to` named is replaced
     treeGeneration++;
     try {
       renameSync(from, to);
@@ -338,28 +379,52 @@ export class HostVnode extends Vnode {
   // ---- files ----
 
   /**
+   * A regular file is opened lazily: checked here (its path still reaches it; the permission
+   * bits allow the access), opened on the host at its first I/O (see the file's note).
    * Errors: EROFS (write on a read-only filesystem), EISDIR, ELOOP (a symlink), EACCES
-   * (a FIFO, socket or device), ENOENT (moved or gone), host errors.
+   * (the permission bits; a FIFO, socket or device), ENOENT (moved or gone), host errors.
    */
   override open(write: boolean): FileHandle {
     if (write) this.fs.checkWritable();
-    if (this.filetype === FILETYPE.DIRECTORY) fail(E.ISDIR);
-    if (this.filetype !== FILETYPE.REGULAR_FILE && this.filetype !== FILETYPE.SYMBOLIC_LINK) fail(E.ACCES);
-    let fd: number;
-    if (!write) fd = this.openVerified(constants.O_RDONLY);
-    else {
-      try {
-        fd = this.openVerified(constants.O_RDWR);
-      } catch (err) {
-        // A write-only file (mode 0o200): the caller may only need to write.
-        if (!isSysError(err) || err.errno !== E.ACCES) throw err;
-        fd = this.openVerified(constants.O_WRONLY);
-      }
+    if (this.filetype === FILETYPE.REGULAR_FILE) {
+      this.checkPlace();
+      const allowed = hostAccess(this.hostMode, this.hostUid, this.hostGid);
+      if (!(allowed & (write ? MAY_WRITE : MAY_READ))) fail(E.ACCES);
+      // Writing asks for O_RDWR when reading is allowed too, else O_WRONLY (a 0o200 file).
+      const access = !write ? constants.O_RDONLY : allowed & MAY_READ ? constants.O_RDWR : constants.O_WRONLY;
+      return new HostFileHandle(this, access, write, this.handles);
     }
-    return new HostFileHandle(fd, write, this.handles);
+    if (this.filetype === FILETYPE.DIRECTORY) fail(E.ISDIR);
+    if (this.filetype !== FILETYPE.SYMBOLIC_LINK) fail(E.ACCES);
+    // A symlink: what open(O_NOFOLLOW) says of one. The host is not asked at all.
+    return fail(E.LOOP);
   }
 
   // ---- internals ----
+
+  /**
+   * For a lazy handle's first use: opens this vnode's path without following a symlink,
+   * blocking or taking a terminal, and checks that the descriptor is the inode that was
+   * looked up, whatever the tree generation says. Errors: ESTALE (another inode: a host
+   * process changed the tree), ELOOP, ENOENT, EACCES and other host errors.
+   */
+  openIdentified(access: number): number {
+    let fd: number;
+    try {
+      fd = openSync(this.hostPath, access | O_NOFOLLOW_NONBLOCK);
+    } catch (err) {
+      if (isHostError(err)) fail(hostErrno(err));
+      throw err;
+    }
+    try {
+      if (!this.isSame(fstatSync(fd, BIGINT))) fail(E.STALE);
+    } catch (err) {
+      closeSync(fd);
+      if (isHostError(err)) fail(hostErrno(err));
+      throw err;
+    }
+    return fd;
+  }
 
   /** The descriptor of an open handle on this vnode (a writable one if asked), if any. */
   private openFd(writable = false): number | undefined {
@@ -375,6 +440,9 @@ export class HostVnode extends Vnode {
     const gen = treeGeneration;
     const st = hostLstat(this.hostPath);
     if (!this.isSame(st)) fail(E.NOENT);
+    this.hostMode = Number(st.mode);
+    this.hostUid = Number(st.uid);
+    this.hostGid = Number(st.gid);
     this.verifiedGen = gen;
     this.verifiedAt = performance.now();
     return st;
@@ -448,30 +516,76 @@ export class HostVnode extends Vnode {
   }
 }
 
-/** An open host file: positioned I/O on a host descriptor. Listed in its vnode's set while open. */
+/** fd values of a HostFileHandle that hold no descriptor. */
+const CLOSED = -1;
+const LAZY = -2;
+const BROKEN = -3;
+
+/**
+ * Lazy handles not yet given a descriptor, on every HostFs of this Node process (two mounts
+ * may overlap, so they are matched by absolute host path). Empty in the common case.
+ */
+const lazyHandles = new Set<HostFileHandle>();
+
+/** Host errors that say "not now" rather than "never": a materialization failing with one is retried. */
+const TRANSIENT = new Set<number>([E.MFILE, E.NFILE, E.NOMEM, E.INTR, E.AGAIN]);
+
+/**
+ * Called just before the kernel renames, unlinks or rmdirs the absolute host path `path`:
+ * every lazy handle on `path` or below it takes its descriptor now, so that it keeps the
+ * file it was opened on (as an open descriptor would have). Errors: EMFILE, ENFILE, ENOMEM
+ * (no descriptor to be had: the kernel's operation is refused, before it changes anything).
+ */
+function materializeAt(path: string): void {
+  if (lazyHandles.size === 0) return;
+  const below = path + '/';
+  for (const h of lazyHandles) {
+    const p = h.vnode.hostPath;
+    if (p === path || p.startsWith(below)) h.materializeEarly();
+  }
+}
+
+/**
+ * An open host file: positioned I/O on a host descriptor, taken lazily. A handle made by
+ * open() holds none (fd LAZY, listed in lazyHandles); its first read, write, truncate,
+ * allocate, sync or datasync opens the vnode's path with the access chosen at open and
+ * checks the inode (HostVnode.openIdentified). Once it has a descriptor it is listed in its
+ * vnode's set of handles until closed. Closing a lazy handle asks nothing of the host.
+ */
 class HostFileHandle implements FileHandle {
+  /** A host descriptor, or CLOSED, LAZY, BROKEN. */
   fd: number;
   readonly writable: boolean;
+  readonly vnode: HostVnode;
+  /** O_RDONLY, O_WRONLY or O_RDWR: what the lazy open asks for. */
+  private readonly access: number;
   private readonly owner: Set<HostFileHandle>;
+  /** For BROKEN: the errno every use gets (an early materialization failed for good). */
+  private error = 0;
 
-  constructor(fd: number, writable: boolean, owner: Set<HostFileHandle>) {
-    this.fd = fd;
+  constructor(vnode: HostVnode, access: number, writable: boolean, owner: Set<HostFileHandle>) {
+    this.vnode = vnode;
+    this.access = access;
     this.writable = writable;
     this.owner = owner;
-    owner.add(this);
+    this.fd = LAZY;
+    lazyHandles.add(this);
   }
 
   read(dst: Uint8Array, pos: number): number {
-    return host(() => readSync(this.live(), dst, 0, dst.length, pos));
+    const fd = this.live();
+    return host(() => readSync(fd, dst, 0, dst.length, pos));
   }
 
   write(src: Uint8Array, pos: number): number {
-    return host(() => writeSync(this.live(), src, 0, src.length, pos));
+    const fd = this.live();
+    return host(() => writeSync(fd, src, 0, src.length, pos));
   }
 
   truncate(size: number): void {
     if (size < 0) fail(E.INVAL);
-    host(() => ftruncateSync(this.live(), size));
+    const fd = this.live();
+    host(() => ftruncateSync(fd, size));
   }
 
   /** Emulated: grows the file to offset+len when smaller (no space is reserved). */
@@ -483,21 +597,89 @@ class HostFileHandle implements FileHandle {
   }
 
   sync(): void {
-    host(() => fsyncSync(this.live()));
+    const fd = this.live();
+    host(() => fsyncSync(fd));
   }
 
   datasync(): void {
-    host(() => fdatasyncSync(this.live()));
+    const fd = this.live();
+    host(() => fdatasyncSync(fd));
   }
 
   close(): void {
-    const fd = this.live();
-    this.fd = -1;
+    const fd = this.fd;
+    if (fd === CLOSED) fail(E.BADF);
+    this.fd = CLOSED;
+    if (fd === LAZY) {
+      lazyHandles.delete(this);
+      return;
+    }
+    if (fd === BROKEN) return;
     this.owner.delete(this);
     host(() => closeSync(fd));
   }
 
-  private live(): number {
-    return this.fd >= 0 ? this.fd : fail(E.BADF);
+  /**
+   * Before the kernel changes what this handle's path names. A failure that a later try
+   * could not mend (ESTALE, ENOENT, EACCES ...: a host process changed the tree, or the
+   * host refuses what the permission bits allowed) breaks the handle: every later use gets
+   * that errno. A transient one (EMFILE ...) is thrown, refusing the kernel's operation.
+   */
+  materializeEarly(): void {
+    try {
+      this.materialize();
+    } catch (err) {
+      if (!isSysError(err) || TRANSIENT.has(err.errno)) throw err;
+      lazyHandles.delete(this);
+      this.fd = BROKEN;
+      this.error = err.errno;
+    }
   }
+
+  /** The descriptor, taken now if lazy. Errors: EBADF (closed), the lazy open's errors. */
+  private live(): number {
+    const fd = this.fd;
+    if (fd >= 0) return fd;
+    if (fd === LAZY) return this.materialize();
+    return fail(fd === BROKEN ? this.error : E.BADF);
+  }
+
+  /** Takes the descriptor. A failure leaves the handle lazy: the next use tries again. */
+  private materialize(): number {
+    const fd = this.vnode.openIdentified(this.access);
+    lazyHandles.delete(this);
+    this.fd = fd;
+    this.owner.add(this);
+    return fd;
+  }
+}
+
+/** Bits of hostAccess's answer. */
+export const MAY_READ = 4;
+export const MAY_WRITE = 2;
+
+/** Who the host process is, for the permission check: read once, at load (each call is a syscall). */
+export interface HostCredentials {
+  uid: number;
+  gid: number;
+  groups: readonly number[];
+}
+const HOST_CREDENTIALS: HostCredentials | null = typeof process.geteuid === 'function'
+  ? { uid: process.geteuid(), gid: process.getegid!(), groups: process.getgroups!() }
+  : null;
+
+/**
+ * What open(2) would let `cred` do to a file with permission bits `mode`, owner `uid` and
+ * group `gid`: MAY_READ | MAY_WRITE bits. Root may read and write anything; otherwise the
+ * owner's, the group's or the others' bits decide, the first class that matches. ACLs, and
+ * capabilities other than root's, are not consulted (see the file's note). Without host
+ * credentials (not a POSIX host) everything is allowed and the host decides at first use.
+ */
+export function hostAccess(mode: number, uid: number, gid: number, cred: HostCredentials | null = HOST_CREDENTIALS): number {
+  if (cred === null || cred.uid === 0) return MAY_READ | MAY_WRITE;
+  let bits: number;
+  if (cred.uid === uid) bits = mode >> 6;
+  else if (cred.gid === gid || cred.groups.includes(gid)) bits = mode >> 3;
+  else bits = mode;
+  return bits & (MAY_READ | MAY_WRITE);
 }
