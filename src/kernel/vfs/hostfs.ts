@@ -262,7 +262,7 @@ export class HostVnode extends Vnode {
     if (size < 0) fail(E.INVAL);
     const writer = this.openFd(true);
     if (writer !== undefined) return host(() => ftruncateSync(writer, size));
-    const fd = this.openVerified(constants.O_WRONLY);
+    const fd = this.openChecked(constants.O_WRONLY, false);
     try {
       host(() => ftruncateSync(fd, size));
     } finally {
@@ -403,27 +403,12 @@ export class HostVnode extends Vnode {
   // ---- internals ----
 
   /**
-   * For a lazy handle's first use: opens this vnode's path without following a symlink,
-   * blocking or taking a terminal, and checks that the descriptor is the inode that was
-   * looked up, whatever the tree generation says. Errors: ESTALE (another inode: a host
-   * process changed the tree), ELOOP, ENOENT, EACCES and other host errors.
+   * For a lazy handle's first use: openChecked() that always checks the inode, whatever
+   * the tree generation says. Errors: ESTALE (another inode: a host process changed the
+   * tree), ELOOP, ENOENT, EACCES and other host errors.
    */
   openIdentified(access: number): number {
-    let fd: number;
-    try {
-      fd = openSync(this.hostPath, access | O_NOFOLLOW_NONBLOCK);
-    } catch (err) {
-      if (isHostError(err)) fail(hostErrno(err));
-      throw err;
-    }
-    try {
-      if (!this.isSame(fstatSync(fd, BIGINT))) fail(E.STALE);
-    } catch (err) {
-      closeSync(fd);
-      if (isHostError(err)) fail(hostErrno(err));
-      throw err;
-    }
-    return fd;
+    return this.openChecked(access, true);
   }
 
   /** The descriptor of an open handle on this vnode (a writable one if asked), if any. */
@@ -463,11 +448,13 @@ export class HostVnode extends Vnode {
   }
 
   /**
-   * Opens this vnode's path without following a final symlink or blocking on a FIFO, and
-   * checks the descriptor is the inode that was looked up. Errors: ELOOP, ENOENT, host errors.
+   * Opens this vnode's path without following a final symlink, blocking on a FIFO or taking
+   * a terminal, and checks the descriptor is the inode that was looked up: skipped while
+   * fresh() unless `always`; a mismatch is ESTALE for a lazy handle (`always`) and ENOENT
+   * otherwise. Errors: ELOOP, ENOENT, ESTALE, host errors.
    */
-  private openVerified(access: number): number {
-    const skip = this.fresh();
+  private openChecked(access: number, always: boolean): number {
+    const skip = !always && this.fresh();
     const gen = treeGeneration;
     let fd: number;
     try {
@@ -478,13 +465,18 @@ export class HostVnode extends Vnode {
     }
     if (skip) return fd; // the path still reaches the inode: see the file's note
     try {
-      if (!this.isSame(fstatSync(fd, BIGINT))) fail(E.NOENT);
+      if (!this.isSame(fstatSync(fd, BIGINT))) fail(always ? E.STALE : E.NOENT);
     } catch (err) {
-      closeSync(fd);
+      try {
+        closeSync(fd);
+      } catch { /* the check's error is the one to report */ }
+      if (isHostError(err)) fail(hostErrno(err));
       throw err;
     }
-    this.verifiedGen = gen;
-    this.verifiedAt = performance.now();
+    if (!always) {
+      this.verifiedGen = gen;
+      this.verifiedAt = performance.now();
+    }
     return fd;
   }
 
