@@ -38,3 +38,34 @@ export function defaultAction(sig: number): DefaultAction {
     default: return 'terminate';
   }
 }
+
+/** A signal's bit in a signal set (a u32: bit n-1 for signal n, as the isokernel ABI has it). */
+export function sigbit(sig: number): number {
+  return (1 << (sig - 1)) >>> 0;
+}
+
+/** Signals that cannot be caught, ignored or blocked. */
+export const UNBLOCKABLE = sigbit(SIG.KILL) | sigbit(SIG.STOP);
+/** Every valid signal (1-31). */
+export const ALL_SIGNALS = 0x7fffffff;
+export const STOP_SIGNALS = sigbit(SIG.STOP) | sigbit(SIG.TSTP) | sigbit(SIG.TTIN) | sigbit(SIG.TTOU);
+
+/** sigaction dispositions in the isokernel ABI. */
+export const DISPOSITION = { DEFAULT: 0, IGNORE: 1, CATCH: 2 } as const;
+
+/** sa_flags, Linux's values. */
+export const SA = {
+  NOCLDSTOP: 1, NOCLDWAIT: 2, SIGINFO: 4, RESTART: 0x10000000, NODEFER: 0x40000000, RESETHAND: 0x80000000,
+} as const;
+export const SA_KNOWN = (SA.NOCLDSTOP | SA.NOCLDWAIT | SA.SIGINFO | SA.RESTART | SA.NODEFER | SA.RESETHAND) >>> 0;
+
+/** waitpid options, Linux's values. */
+export const WAIT = { NOHANG: 1, UNTRACED: 2, CONTINUED: 8 } as const;
+
+/** Wait statuses as Linux encodes them (what WIFEXITED and friends decode). */
+export const waitStatus = {
+  exited: (code: number): number => (code & 0xff) << 8,
+  killed: (sig: number, core: boolean): number => sig | (core ? 0x80 : 0),
+  stopped: (sig: number): number => (sig << 8) | 0x7f,
+  continued: 0xffff,
+};

@@ -8,13 +8,15 @@
 // (proc/cpu.ts). A process runs from WebAssembly.promising(_start) until it ends or sleeps
 // in a blocking syscall (syscall/gate.ts); the host's event loop is the scheduler, and a
 // sleeping process costs its JSPI stack and its memory, nothing else.
-import { defaultAction, SIG } from '../abi/signals.ts';
+import posix from 'node:path/posix';
+import { defaultAction, DISPOSITION, SA, SIG, sigbit, STOP_SIGNALS } from '../abi/signals.ts';
 import { E, RIGHTS, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_STREAM } from '../abi/wasi.ts';
 import { fail, Killed, KernelError, ProcExit, SysError } from './errors.ts';
 import { Clock } from './clock.ts';
 import { DirectoryFile, type OpenFile, VnodeFile } from './fd/open-file.ts';
 import { BytesInput, CaptureOutput, HostInput, HostOutput } from './fd/stdio.ts';
 import { Cpu } from './proc/cpu.ts';
+import { Exec, type ExecTarget } from './proc/exec.ts';
 import { classifyTrap, makeFaultRecord, type FaultRecord } from './proc/fault.ts';
 import { Loader, type Program } from './proc/loader.ts';
 import { type ExitStatus, type Limits, Process } from './proc/process.ts';
@@ -25,6 +27,9 @@ import { fdSyscalls } from './syscall/wasi-fd.ts';
 import { pathSyscalls, rightsForKind } from './syscall/wasi-path.ts';
 import { pollSyscalls } from './syscall/wasi-poll.ts';
 import { sockSyscalls } from './syscall/wasi-sock.ts';
+import { iskFdSyscalls } from './syscall/isk-fd.ts';
+import { iskProcSyscalls } from './syscall/isk-proc.ts';
+import { iskSignalSyscalls } from './syscall/isk-signal.ts';
 import { kernelBug, procExit, procFault, procSpawn } from './trace/channels.ts';
 import { DevFs } from './vfs/devfs.ts';
 import { HostFs } from './vfs/hostfs.ts';
@@ -77,12 +82,16 @@ export class Kernel {
   readonly clock = new Clock();
   readonly ns: Namespace;
   readonly loader: Loader;
+  /** Every process, zombies included, by pid. */
   readonly procs = new Map<number, Process>();
   readonly imports: WebAssembly.Imports;
+  readonly exec: Exec;
+  /** Processes at most (spawn answers EAGAIN beyond): what stops a fork bomb kernel-wide. */
+  maxProcesses = 65536;
   private readonly devMount: Mount;
+  private readonly sigtab: WebAssembly.Table;
   private nextPid = 1;
   private readonly hostStdio = new Map<string, OpenFile>();
-  private readonly stopped = new Map<Process, () => void>();
 
   private constructor(opts: BootOptions) {
     const rootFs = opts.root === undefined ? new TmpFs() : toFs(opts.root);
@@ -90,11 +99,22 @@ export class Kernel {
     if (opts.root === undefined) this.ns.root.vnode.mkdir('tmp', 0o1777);
     this.devMount = this.ns.mount('/dev', new DevFs());
     for (const m of opts.mounts ?? []) this.mount(m.path, m.fs);
-    const table: SyscallTable = {
+    const wasi: SyscallTable = {
       ...coreSyscalls(this), ...fdSyscalls(this), ...pathSyscalls(this), ...pollSyscalls(this), ...sockSyscalls(),
     };
-    this.imports = { wasi_snapshot_preview1: buildImports(this.cpu, table) };
-    this.loader = new Loader(new Map([['wasi_snapshot_preview1', new Set(Object.keys(table))]]));
+    const isk: SyscallTable = { ...iskProcSyscalls(this), ...iskSignalSyscalls(this), ...iskFdSyscalls(this) };
+    const built = buildImports(this.cpu, { wasi_snapshot_preview1: wasi, isokernel: isk }, {
+      sig_next: () => this.sigNext(),
+      sig_return: () => this.sigReturn(),
+      sig_wait: new WebAssembly.Suspending(() => this.sigWait()),
+    });
+    this.imports = built.imports;
+    this.sigtab = built.sigtab;
+    this.loader = new Loader(new Map([
+      ['wasi_snapshot_preview1', new Set(Object.keys(wasi))], ['isokernel', new Set(Object.keys(isk))],
+    ]));
+    this.exec = new Exec(this.ns, this.loader);
+    this.cpu.onCpuTimer = (p) => this.checkCpuTimers(p);
   }
 
   static async boot(opts: BootOptions = {}): Promise<Kernel> {
@@ -133,9 +153,10 @@ export class Kernel {
     const env = Array.isArray(o.env) ? [...o.env] : Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const root = this.ns.root;
     const cwd = this.guestDir(o.cwd ?? '/', 'cwd');
+    const parent = o.ppid ? this.procs.get(o.ppid) ?? null : null;
     const p = new Process({
-      pid: this.allocPid(), ppid: o.ppid ?? 0, argv: o.args ?? [progName.slice(progName.lastIndexOf('/') + 1)],
-      env, program: progName, root, cwd, limits: { ...DEFAULT_LIMITS, ...o.limits },
+      pid: this.allocPid(), ppid: parent ? parent.pid : 0, argv: o.args ?? [progName.slice(progName.lastIndexOf('/') + 1)],
+      env, program: progName, root, cwd, cwdPath: posix.resolve('/', o.cwd ?? '/'), limits: { ...DEFAULT_LIMITS, ...o.limits },
       startNs: this.clock.uptimeNs(),
     });
     const stdio = o.stdio ?? ['inherit', 'inherit', 'inherit'];
@@ -159,8 +180,7 @@ export class Kernel {
       p.fds.closeAll();
       throw e;
     }
-    this.procs.set(p.pid, p);
-    procSpawn.publish({ pid: p.pid, ppid: p.ppid, argv: p.argv, program: p.program });
+    this.register(p, parent);
 
     const cached = typeof o.program === 'string' ? this.loader.cachedPath(o.program)
       : o.program instanceof Uint8Array || o.program instanceof WebAssembly.Module ? null : o.program;
@@ -175,38 +195,206 @@ export class Kernel {
   }
 
   /**
-   * Sends `sig` (Linux numbering) to process `pid`; 0 only checks it exists.
-   * Errors: ESRCH (no such process), EINVAL (bad signal).
+   * Sends `sig` (Linux numbering) to process `pid`, as the host (no permission check); 0
+   * only checks it exists. Errors: ESRCH (no such process), EINVAL (bad signal).
    */
   kill(pid: number, sig: number): void {
     const p = this.procs.get(pid);
-    if (!p || p.state === 'zombie') fail(E.SRCH);
+    if (!p) fail(E.SRCH);
     if (sig < 0 || sig > 31) fail(E.INVAL);
-    if (sig === 0) return;
-    const action = sig === SIG.KILL ? 'terminate' : defaultAction(sig);
-    if (action === 'continue') {
-      this.stopped.get(p)?.();
-      return;
-    }
-    if (action === 'terminate' || action === 'core') {
-      p.pendingKill = sig;
-      const resume = this.stopped.get(p);
-      if (resume) resume();
-      p.interrupt();
-    }
-    // 'stop' from outside and 'ignore' do nothing yet: stopping a process that is not in a
-    // syscall needs preemption points (issue 5); signal handlers come with issue 3.
+    if (sig !== 0) this.signal(p, sig);
   }
 
-  /** Stops `p` (it asked, with proc_raise); resolves when SIGCONT or a fatal signal comes. */
-  stop(p: Process, _sig: number): Promise<void> {
-    p.state = 'stopped';
-    return new Promise((resolve) => {
-      this.stopped.set(p, () => {
-        this.stopped.delete(p);
-        resolve();
-      });
+  /**
+   * Posts `sig` to `t` (signal(7)): KILL, default terminate or core, and stop act at once
+   * (unless blocked); CONT continues; ignored signals are dropped; others become pending,
+   * and wake `t` from a blocking call when it may take them now. A signal to the running
+   * process is acted on by the gate when its syscall returns.
+   */
+  signal(t: Process, sig: number): void {
+    if (t.exitStatus) return; // a zombie
+    if (sig === SIG.KILL) return this.doom(t, sig);
+    const s = t.sig;
+    const bit = sigbit(sig);
+    if (sig === SIG.CONT) {
+      s.pending = (s.pending & ~STOP_SIGNALS) >>> 0;
+      this.continueProcess(t);
+    } else if ((bit & STOP_SIGNALS) !== 0) {
+      s.pending = (s.pending & ~sigbit(SIG.CONT)) >>> 0;
+    }
+    if (s.ignores(sig)) return;
+    const blocked = (s.mask & bit) !== 0;
+    if (!blocked && s.action(sig).disposition === DISPOSITION.DEFAULT) {
+      const a = defaultAction(sig);
+      if (a === 'terminate' || a === 'core') return this.doom(t, sig);
+      if (a === 'stop') return this.stopProcess(t, sig);
+    }
+    s.pending = (s.pending | bit) >>> 0;
+    if (!blocked) t.interrupt();
+    this.cpu.poke(t);
+  }
+
+  /** A fatal signal: the process dies at its next chance (now, if it sleeps or is stopped). */
+  private doom(t: Process, sig: number): void {
+    if (t.pendingKill === 0) t.pendingKill = sig;
+    t.resumeFromStop();
+    t.interrupt();
+    this.cpu.poke(t);
+  }
+
+  /** Stops `t` (a stop signal's default action) and tells its parent. */
+  stopProcess(t: Process, sig: number): void {
+    if (t.stopped || t.exitStatus) return;
+    t.stopped = true;
+    t.state = 'stopped';
+    t.reportStop = sig;
+    t.reportContinued = false;
+    this.cpu.poke(t);
+    this.notifyParent(t, true);
+  }
+
+  /** Continues a stopped `t` (SIGCONT) and tells its parent. */
+  private continueProcess(t: Process): void {
+    if (!t.stopped) return;
+    t.resumeFromStop();
+    t.reportStop = 0;
+    t.reportContinued = true;
+    this.cpu.poke(t);
+    this.notifyParent(t, true);
+  }
+
+  /** A child changed state: wake the parent's wait, and send SIGCHLD as its action allows. */
+  private notifyParent(c: Process, stopOrContinue: boolean): void {
+    const parent = c.ppid !== 0 ? this.procs.get(c.ppid) : undefined;
+    if (!parent || parent.exitStatus) return;
+    parent.childChanged();
+    if (stopOrContinue && (parent.sig.action(SIG.CHLD).flags & SA.NOCLDSTOP) !== 0) return;
+    this.signal(parent, SIG.CHLD);
+  }
+
+  // ---- signal delivery, called by the gate (syscall/gate.ts) for the current process ----
+
+  /** The next thing the gate must do: a signal whose handler to call, -1 (stopped), 0 (none). */
+  private sigNext(): number {
+    const p = this.cpu.current!;
+    for (;;) {
+      if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
+      if (p.stopped) return -1;
+      const sig = p.sig.take();
+      if (sig === 0) {
+        if (p.sig.suspendMask !== null) {
+          // sigsuspend ended without a handler (a signal became ignored): its mask goes back.
+          p.sig.setMask(p.sig.suspendMask);
+          p.sig.suspendMask = null;
+          continue;
+        }
+        this.cpu.poke(p);
+        return 0;
+      }
+      const a = p.sig.action(sig);
+      if (a.disposition === DISPOSITION.IGNORE) continue;
+      if (a.disposition === DISPOSITION.DEFAULT) {
+        const d = defaultAction(sig);
+        if (d === 'terminate' || d === 'core') throw new Killed(sig);
+        if (d === 'stop') {
+          this.stopProcess(p, sig);
+          return -1;
+        }
+        continue;
+      }
+      const fn = p.instance?.exports.__isokernel_signal;
+      if (typeof fn !== 'function') throw new Killed(sig); // sigaction refuses this; never here
+      p.sig.enterHandler(sig, a);
+      this.sigtab.set(0, fn);
+      this.cpu.poke(p);
+      return sig;
+    }
+  }
+
+  private sigReturn(): number {
+    const p = this.cpu.current!;
+    p.sig.leaveHandler();
+    this.cpu.poke(p);
+    return 0;
+  }
+
+  /** The gate found the process stopped: it sleeps until SIGCONT or a fatal signal. */
+  private async sigWait(): Promise<number> {
+    const p = this.cpu.current!;
+    p.wchan = 'signal';
+    this.cpu.leave(p);
+    while (p.stopped && p.pendingKill === 0) await p.untilContinued();
+    this.cpu.enter(p);
+    p.wchan = null;
+    p.state = 'running';
+    return this.cpu.ticket(p, 0);
+  }
+
+  // ---- timers ----
+
+  /** Arms (or with value 0, disarms) p's ITIMER_REAL; returns the old one's [value, interval] in ns. */
+  setRealTimer(p: Process, value: bigint, interval: bigint): [bigint, bigint] {
+    const old = p.realTimer;
+    const now = this.clock.monotonic();
+    const prev: [bigint, bigint] = old ? [old.deadline > now ? old.deadline - now : 1n, old.interval] : [0n, 0n];
+    if (old) clearTimeout(old.timeout);
+    p.realTimer = null;
+    if (value > 0n) this.armRealTimer(p, now + value, interval);
+    return prev;
+  }
+
+  private armRealTimer(p: Process, deadline: bigint, interval: bigint): void {
+    const ms = Math.min(Math.max(0, Math.ceil(Number(deadline - this.clock.monotonic()) / 1e6)), 0x7fffffff);
+    const timeout = setTimeout(() => {
+      if (p.realTimer?.timeout !== timeout) return;
+      p.realTimer = null;
+      if (this.clock.monotonic() < deadline) return this.armRealTimer(p, deadline, interval); // clamped
+      if (interval > 0n) this.armRealTimer(p, deadline + interval, interval);
+      this.signal(p, SIG.ALRM);
+    }, ms);
+    p.realTimer = { deadline, interval, timeout };
+  }
+
+  /** ITIMER_VIRTUAL / ITIMER_PROF: checked when the process leaves the CPU. */
+  private checkCpuTimers(p: Process): void {
+    const cpu = p.acct.cpuNs;
+    p.cpuTimers.forEach((t, i) => {
+      if (t.deadline === 0 || cpu < t.deadline) return;
+      t.deadline = t.interval > 0 ? cpu + t.interval : 0;
+      this.signal(p, i === 0 ? SIG.VTALRM : SIG.PROF);
     });
+  }
+
+  // ---- processes spawned by processes ----
+
+  /**
+   * A child of `parent` for `target`, not yet started or visible: the caller applies file
+   * actions and attributes, then calls startChild() — or discardChild() if one fails.
+   * Errors: EAGAIN (the process limit).
+   */
+  createChild(parent: Process, target: ExecTarget, env: string[]): Process {
+    if (this.procs.size >= this.maxProcesses) fail(E.AGAIN);
+    const p = new Process({
+      pid: this.allocPid(), ppid: parent.pid, argv: target.argv, env, program: target.path,
+      root: parent.root, cwd: parent.cwd, cwdPath: parent.cwdPath, limits: { ...parent.limits },
+      startNs: this.clock.uptimeNs(), sig: parent.sig.forChild(),
+    });
+    p.pgid = parent.pgid;
+    p.sid = parent.sid;
+    p.uid = parent.uid;
+    p.gid = parent.gid;
+    p.umask = parent.umask;
+    p.fds.inheritFrom(parent.fds);
+    return p;
+  }
+
+  startChild(parent: Process, p: Process, program: Program): void {
+    this.register(p, parent);
+    queueMicrotask(() => this.start(p, program));
+  }
+
+  discardChild(p: Process): void {
+    p.fds.closeAll();
   }
 
   /**
@@ -232,6 +420,12 @@ export class Kernel {
   }
 
   // ---- internals ----
+
+  private register(p: Process, parent: Process | null): void {
+    this.procs.set(p.pid, p);
+    parent?.children.add(p);
+    procSpawn.publish({ pid: p.pid, ppid: p.ppid, argv: p.argv, program: p.program });
+  }
 
   private allocPid(): number {
     while (this.procs.has(this.nextPid)) this.nextPid = this.nextPid >= 4194304 ? 2 : this.nextPid + 1;
@@ -321,7 +515,6 @@ export class Kernel {
   private end(p: Process, s: { code: number | null; signal: number | null }): void {
     if (p.exitStatus) return;
     this.cpu.leave(p);
-    this.stopped.delete(p);
     p.clearTimers();
     p.fds.closeAll();
     p.instance = null;
@@ -331,9 +524,47 @@ export class Kernel {
       code: s.code, signal: sig, status: sig !== null ? 128 + sig : (s.code! & 0xff),
       core: sig !== null && defaultAction(sig) === 'core',
     };
-    this.procs.delete(p.pid);
     p.finish(status);
+    this.reparentChildren(p);
+    const parent = p.ppid !== 0 ? this.procs.get(p.ppid) : undefined;
+    if (!parent || parent.exitStatus) {
+      this.reap(p);
+    } else {
+      const chld = parent.sig.action(SIG.CHLD);
+      if (chld.disposition === DISPOSITION.IGNORE || (chld.flags & SA.NOCLDWAIT) !== 0) {
+        // Nobody will wait for it (POSIX): no zombie; a wait in progress sees ECHILD.
+        this.reap(p);
+        parent.childChanged();
+      } else {
+        this.notifyParent(p, false);
+      }
+    }
     procExit.publish({ pid: p.pid, status });
+  }
+
+  /** Orphans go to PID 1 if it lives, else to the kernel, which reaps them. */
+  private reparentChildren(p: Process): void {
+    if (p.children.size === 0) return;
+    const init = this.procs.get(1);
+    const heir = init && init !== p && !init.exitStatus ? init : null;
+    for (const c of p.children) {
+      if (heir) {
+        c.ppid = heir.pid;
+        heir.children.add(c);
+        if (c.exitStatus) heir.childChanged();
+      } else {
+        c.ppid = 0;
+        if (c.exitStatus) this.procs.delete(c.pid);
+      }
+    }
+    p.children.clear();
+  }
+
+  /** Frees a zombie: its pid may be used again. */
+  reap(p: Process): void {
+    const parent = p.ppid !== 0 ? this.procs.get(p.ppid) : undefined;
+    parent?.children.delete(p);
+    if (this.procs.get(p.pid) === p) this.procs.delete(p.pid);
   }
 }
 

@@ -31,6 +31,7 @@ declare namespace WebAssembly {
     constructor(d: TableDescriptor);
     readonly length: number;
     get(i: number): unknown;
+    set(i: number, v: unknown): void;
     grow(delta: number): number;
   }
   interface GlobalDescriptor { value: 'i32' | 'i64' | 'f32' | 'f64'; mutable?: boolean }

@@ -21,6 +21,8 @@ export interface FdEntry {
   dropped: number;
   /** For preopened directories: the name the guest sees (fd_prestat_dir_name). */
   readonly preopen: string | null;
+  /** FD_CLOEXEC: not passed to spawned children. */
+  cloexec?: boolean;
 }
 
 export const DEFAULT_FD_LIMIT = 1024;
@@ -51,11 +53,12 @@ export class FdTable {
   }
 
   /** Installs `file` at the lowest free number ≥ min. EMFILE when none is below the limit. */
-  install(file: OpenFile, rightsBase: number, rightsInheriting: number, preopen: string | null = null, min = 0, dropped = 0): number {
+  install(file: OpenFile, rightsBase: number, rightsInheriting: number, preopen: string | null = null, min = 0,
+    dropped = 0, cloexec = false): number {
     let fd = min;
     while (this.entries[fd] !== undefined) fd++;
     if (fd >= this.limit) fail(E.MFILE);
-    this.setAt(fd, { file, rightsBase, rightsInheriting, preopen, dropped });
+    this.setAt(fd, { file, rightsBase, rightsInheriting, preopen, dropped, cloexec });
     return fd;
   }
 
@@ -91,6 +94,32 @@ export class FdTable {
     this.entries[to] = e;
     while (this.entries.length > 0 && this.entries[this.entries.length - 1] === undefined) this.entries.pop();
     release(old);
+  }
+
+  /**
+   * dup / F_DUPFD: a new descriptor ≥ min for the same description, close-on-exec as asked.
+   * EBADF (fd not open, min out of range), EMFILE.
+   */
+  dup(fd: number, min = 0, cloexec = false): number {
+    const e = this.get(fd);
+    if (min < 0 || min >= this.limit) fail(min < 0 ? E.INVAL : E.MFILE);
+    return this.install(e.file, e.rightsBase, e.rightsInheriting, e.preopen, min, e.dropped, cloexec);
+  }
+
+  /** dup2 / dup3: `newfd` refers to `fd`'s description, closing what it held. */
+  dup2(fd: number, newfd: number, cloexec = false): void {
+    const e = this.get(fd);
+    if (newfd < 0 || newfd >= this.limit) fail(E.BADF);
+    if (fd === newfd) return;
+    this.setAt(newfd, { ...e, cloexec });
+  }
+
+  /** A child's table at spawn: every entry but the close-on-exec ones, at the same numbers. */
+  inheritFrom(parent: FdTable): void {
+    for (let fd = 0; fd < parent.entries.length; fd++) {
+      const e = parent.entries[fd];
+      if (e && !e.cloexec && fd < this.limit) this.setAt(fd, { ...e, cloexec: false });
+    }
   }
 
   /** Every open descriptor, in order. */

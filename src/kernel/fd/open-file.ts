@@ -44,6 +44,14 @@ export abstract class OpenFile {
     return false;
   }
 
+  /**
+   * A blocking write() must move every byte before it returns (pipes, POSIX): the syscall
+   * layer keeps waiting after a partial write instead of returning the short count.
+   */
+  get completesWrites(): boolean {
+    return false;
+  }
+
   /** Reads into dst at the current offset; WOULD_BLOCK if it would wait; 0 at EOF. */
   read(_dst: Uint8Array): number {
     return fail(E.BADF);

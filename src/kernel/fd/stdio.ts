@@ -14,7 +14,7 @@ import { OpenFile, WOULD_BLOCK } from './open-file.ts';
 
 const BOOT_NS = BigInt(Date.now()) * 1_000_000n;
 
-function streamStat(filetype: number, size = 0): Stat {
+export function streamStat(filetype: number, size = 0): Stat {
   return {
     dev: 0n, ino: 0n, filetype, nlink: 1, size, atim: BOOT_NS, mtim: BOOT_NS, ctim: BOOT_NS,
     mode: 0o620, uid: 0, gid: 0,

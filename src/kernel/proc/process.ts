@@ -10,6 +10,8 @@ import type { Loc } from '../vfs/namespace.ts';
 import { FdTable } from '../fd/fd-table.ts';
 import type { GuestMemory } from '../syscall/guest-memory.ts';
 import type { CaptureOutput } from '../fd/stdio.ts';
+import { fail } from '../errors.ts';
+import { SignalState } from './signals.ts';
 
 export type ProcState = 'embryo' | 'running' | 'runnable' | 'sleeping' | 'stopped' | 'zombie';
 
@@ -43,6 +45,18 @@ export interface Limits {
 
 /** Marker returned by a syscall handler that has called block(). Never a valid errno. */
 export const BLOCK = -1;
+/**
+ * Returned (as an errno) by a restartable call that a caught SA_RESTART signal interrupted:
+ * the gate runs the handler, then makes the call again. Never seen by the guest.
+ */
+export const RESTART = -2;
+
+/** An ITIMER_REAL timer: SIGALRM at `deadline` (monotonic ns), then every `interval` ns. */
+export interface RealTimer {
+  deadline: bigint;
+  interval: bigint;
+  timeout: NodeJS.Timeout;
+}
 
 export class Process {
   readonly pid: number;
@@ -60,6 +74,22 @@ export class Process {
   /** The process's root directory (chroot) and current directory, as namespace locations. */
   root: Loc;
   cwd: Loc;
+  /** The cwd as an absolute path (getcwd), kept beside `cwd` by chdir. */
+  cwdPath: string;
+  umask = 0o022;
+  /** Live children and zombies not yet waited for. */
+  readonly children = new Set<Process>();
+  readonly sig: SignalState;
+  /** Stopped by a stop signal: runs no guest code until SIGCONT or SIGKILL. */
+  stopped = false;
+  /** Changes its parent has not yet collected with wait(WUNTRACED / WCONTINUED). */
+  reportStop = 0;
+  reportContinued = false;
+  /** Set while a blocking call is retried after a caught signal woke it: E.INTR or RESTART. */
+  intr = 0;
+  realTimer: RealTimer | null = null;
+  /** ITIMER_VIRTUAL / ITIMER_PROF: deadlines and intervals in CPU ns (0: disarmed). */
+  readonly cpuTimers = [{ deadline: 0, interval: 0 }, { deadline: 0, interval: 0 }];
   readonly fds: FdTable;
   readonly limits: Limits;
   readonly acct: Accounting;
@@ -81,6 +111,8 @@ export class Process {
   /** A fatal signal to deliver at the next chance (0: none). */
   pendingKill = 0;
   private wake: (() => void) | null = null;
+  private continued: (() => void) | null = null;
+  private childEvent: { promise: Promise<void>; resolve: () => void } | null = null;
   /** Timers armed for the current sleep; cleared when it ends, however it ends. */
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -96,7 +128,7 @@ export class Process {
 
   constructor(init: {
     pid: number; ppid: number; argv: readonly string[]; env: readonly string[]; program: string;
-    root: Loc; cwd: Loc; limits: Limits; startNs: number;
+    root: Loc; cwd: Loc; cwdPath?: string; limits: Limits; startNs: number; sig?: SignalState;
   }) {
     this.pid = init.pid;
     this.ppid = init.ppid;
@@ -109,16 +141,64 @@ export class Process {
     this.name = a0.slice(a0.lastIndexOf('/') + 1) || a0;
     this.root = init.root;
     this.cwd = init.cwd;
+    this.cwdPath = init.cwdPath ?? '/';
+    this.sig = init.sig ?? new SignalState();
     this.limits = init.limits;
     this.fds = new FdTable(init.limits.openFiles);
     this.acct = { cpuNs: 0, startNs: init.startNs, syscalls: 0, voluntarySwitches: 0, bytesRead: 0, bytesWritten: 0 };
     this.exited = new Promise((r) => (this.resolveExit = r));
   }
 
-  /** Asks the gate to sleep on `until` and retry; returns BLOCK for the handler to return. */
+  /**
+   * Asks the gate to sleep on `until` and retry; returns BLOCK for the handler to return.
+   * In a retry after a caught signal woke the call, throws EINTR (or RESTART) instead.
+   */
   block(until: Promise<unknown>): number {
+    if (this.intr !== 0) fail(this.intr);
     this.waitFor = until;
     return BLOCK;
+  }
+
+  /** Whether the gate must look at this process's signals when a syscall returns. */
+  needsAttention(): boolean {
+    return this.pendingKill !== 0 || this.stopped || this.sig.deliverable() !== 0 || this.sig.suspendMask !== null;
+  }
+
+  /** Resolves when the process is continued (or is to die). */
+  untilContinued(): Promise<void> {
+    if (!this.stopped) return Promise.resolve();
+    return new Promise((r) => {
+      const prev = this.continued;
+      this.continued = () => {
+        prev?.();
+        r();
+      };
+    });
+  }
+
+  /** Ends a stop: wakes what waits in untilContinued(). */
+  resumeFromStop(): void {
+    this.stopped = false;
+    if (this.state === 'stopped') this.state = this.wchan !== null ? 'sleeping' : 'runnable';
+    const c = this.continued;
+    this.continued = null;
+    c?.();
+  }
+
+  /** Resolves at the next change of state of a child (wait sleeps on it). */
+  nextChildEvent(): Promise<void> {
+    if (!this.childEvent) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.childEvent = { promise, resolve };
+    }
+    return this.childEvent.promise;
+  }
+
+  childChanged(): void {
+    const ev = this.childEvent;
+    this.childEvent = null;
+    ev?.resolve();
   }
 
   /** Sleeps until `until` settles or interrupt() is called. */
@@ -159,6 +239,9 @@ export class Process {
     this.exitStatus = status;
     this.state = 'zombie';
     this.wchan = null;
+    this.stopped = false;
+    if (this.realTimer) clearTimeout(this.realTimer.timeout);
+    this.realTimer = null;
     this.resolveExit(status);
   }
 }

@@ -7,10 +7,12 @@
 //
 // Wrappers are written out per arity: a wasm→JS call whose arity matches the function's
 // costs less than one that needs V8's arguments adaptor.
+import { SA } from '../../abi/signals.ts';
+import { E } from '../../abi/wasi.ts';
 import { KernelError, Killed, SysError } from '../errors.ts';
 import type { Cpu } from '../proc/cpu.ts';
-import { BLOCK, type Process } from '../proc/process.ts';
-import { buildGateModule, type GatedSignature } from './gate.ts';
+import { BLOCK, RESTART, type Process } from '../proc/process.ts';
+import { buildGateModule, type GatedSignature, type GateHooks } from './gate.ts';
 
 /** Takes guest values (i32 as number, i64 as bigint) after the process. */
 export type Handler = (p: Process, ...args: never[]) => number;
@@ -22,6 +24,10 @@ export interface SyscallDef {
   params: ('i32' | 'i64')[];
   /** May wait: routed through the gate. */
   blocking?: boolean;
+  /** Never waits but may raise a signal at its caller (kill, sigprocmask): through the gate too. */
+  gate?: boolean;
+  /** Made again after a caught SA_RESTART signal interrupted it, instead of EINTR. */
+  restartable?: boolean;
 }
 
 export type SyscallTable = Record<string, SyscallDef>;
@@ -75,9 +81,30 @@ function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean)
   }
 }
 
-/** The Suspending import: sleeps on what the handler asked for, then retries, until done. */
-function slowWrapper(cpu: Cpu, name: string, handler: Handler): WebAssembly.Suspending {
-  const h = handler as AnyHandler;
+/**
+ * Why a retry after a wake-up must not sleep again: a caught signal is deliverable. EINTR, or
+ * RESTART when the call restarts and every such signal asked for SA_RESTART; 0 otherwise.
+ */
+function interruption(p: Process, restartable: boolean): number {
+  let d = p.sig.deliverable();
+  if (d === 0) return 0;
+  if (!restartable) return E.INTR;
+  while (d !== 0) {
+    const sig = 32 - Math.clz32(d & -d);
+    if ((p.sig.action(sig).flags & SA.RESTART) === 0) return E.INTR;
+    d &= d - 1;
+  }
+  return RESTART;
+}
+
+/**
+ * The Suspending import: sleeps on what the handler asked for, then retries, until done.
+ * A stopped process stays off the CPU until continued; a fatal signal unwinds it; a caught
+ * one makes the retry return EINTR (p.block() throws it) unless the call finishes anyway.
+ */
+function slowWrapper(cpu: Cpu, name: string, def: SyscallDef): WebAssembly.Suspending {
+  const h = def.handler as AnyHandler;
+  const restartable = def.restartable === true;
   const call: Call = (p, args) => {
     try {
       return h(p, ...args);
@@ -95,36 +122,57 @@ function slowWrapper(cpu: Cpu, name: string, handler: Handler): WebAssembly.Susp
       p.acct.voluntarySwitches++;
       cpu.leave(p);
       await p.sleep(until);
+      while (p.stopped && p.pendingKill === 0) await p.untilContinued();
       cpu.enter(p);
       p.state = 'running';
       p.wchan = null;
       if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
+      p.intr = interruption(p, restartable);
       const r = call(p, args);
-      if (r !== BLOCK) return r;
+      p.intr = 0;
+      if (r !== BLOCK) return cpu.ticket(p, r);
     }
   });
 }
 
+/** The imports for every syscall module, and the gate's handler table. */
+export interface BuiltImports {
+  imports: WebAssembly.Imports;
+  /** Slot 0: the handler the gate calls next (set by sig_next). */
+  sigtab: WebAssembly.Table;
+}
+
 /**
- * Builds an import module from a syscall table: plain imports for calls that never wait,
- * gate exports for those that may.
+ * Builds import modules from syscall tables: plain imports for calls that never wait or
+ * signal, gate exports for the others. One gate module serves all the tables.
  */
-export function buildImports(cpu: Cpu, table: SyscallTable): WebAssembly.ModuleImports {
-  const out: WebAssembly.ModuleImports = {};
+export function buildImports(cpu: Cpu, modules: Record<string, SyscallTable>,
+  hooks: Omit<GateHooks, 'attention' | 'resumed'>): BuiltImports {
+  const imports: WebAssembly.Imports = {};
   const gated: GatedSignature[] = [];
-  const gateImports: WebAssembly.ModuleImports = {};
-  for (const [name, def] of Object.entries(table)) {
-    if (def.blocking) {
-      gated.push({ name, params: def.params });
-      gateImports['fast_' + name] = plainWrapper(cpu, def.handler, def.params.length, true);
-      gateImports['slow_' + name] = slowWrapper(cpu, name, def.handler);
-    } else {
-      out[name] = plainWrapper(cpu, def.handler, def.params.length, false);
+  const gatedFrom: [string, string][] = [];
+  const gateImports: WebAssembly.ModuleImports = {
+    ...hooks, attention: cpu.attention, resumed: (t: number) => cpu.resumed(t),
+  };
+  for (const [mod, table] of Object.entries(modules)) {
+    const out: WebAssembly.ModuleImports = {};
+    imports[mod] = out;
+    for (const [name, def] of Object.entries(table)) {
+      if (def.blocking || def.gate) {
+        const gname = `${gated.length}`;
+        gated.push({ name: gname, params: def.params });
+        gatedFrom.push([mod, name]);
+        gateImports['fast_' + gname] = plainWrapper(cpu, def.handler, def.params.length, true);
+        gateImports['slow_' + gname] = slowWrapper(cpu, `${name}`, def);
+      } else {
+        out[name] = plainWrapper(cpu, def.handler, def.params.length, false);
+      }
     }
   }
-  if (gated.length > 0) {
-    const gate = new WebAssembly.Instance(new WebAssembly.Module(buildGateModule(gated)), { k: gateImports });
-    for (const g of gated) out[g.name] = gate.exports[g.name]!;
-  }
-  return out;
+  const gate = new WebAssembly.Instance(new WebAssembly.Module(buildGateModule(gated)), { k: gateImports });
+  gated.forEach((g, i) => {
+    const [mod, name] = gatedFrom[i]!;
+    (imports[mod] as WebAssembly.ModuleImports)[name] = gate.exports[g.name]!;
+  });
+  return { imports, sigtab: gate.exports.sigtab as WebAssembly.Table };
 }

@@ -120,22 +120,14 @@ export function coreSyscalls(k: Kernel): SyscallTable {
     },
     proc_raise: {
       params: ['i32'],
-      blocking: true,
+      gate: true,
+      // Sent like kill(getpid(), sig): the gate acts on it as the call returns (a default
+      // action, a stop until SIGCONT, or the handler).
       handler: (p: Process, wasiSig: number) => {
-        if (p.restart === 'stopped') return 0; // continued
         const sig = SIGNAL_FROM_WASI[wasiSig];
         if (sig === undefined) return fail(E.INVAL);
-        if (sig === 0) return 0; // raise(0): nothing to send, as Linux
-        switch (defaultAction(sig)) {
-          case 'terminate':
-          case 'core':
-            throw new Killed(sig);
-          case 'stop':
-            p.restart = 'stopped';
-            return p.block(k.stop(p, sig));
-          default:
-            return 0;
-        }
+        if (sig !== 0) k.signal(p, sig);
+        return 0;
       },
     },
     sched_yield: {

@@ -7,9 +7,10 @@ import {
   ADVICE_MAX, E, FDFLAGS, FILETYPE, FSTFLAGS, RIGHTS, RIGHTS_ALL, SIZEOF_DIRENT,
   SIZEOF_FDSTAT, SIZEOF_FILESTAT, WHENCE,
 } from '../../abi/wasi.ts';
-import { fail } from '../errors.ts';
+import { SIG } from '../../abi/signals.ts';
+import { fail, SysError } from '../errors.ts';
 import { type FdEntry } from '../fd/fd-table.ts';
-import { MAX_OFFSET, WOULD_BLOCK } from '../fd/open-file.ts';
+import { MAX_OFFSET, type OpenFile, WOULD_BLOCK } from '../fd/open-file.ts';
 import type { Process } from '../proc/process.ts';
 import type { Stat, TimeSpec } from '../vfs/vnode.ts';
 import { listDir } from '../vfs/ops.ts';
@@ -90,6 +91,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     const m = p.mem!;
     m.check(outPtr, 4);
     const file = e.file;
+    if (write && file.completesWrites) return completeWrite(p, file, iovecs(m, iovs, count), outPtr);
     let total = 0;
     // The common case, one iovec, without building an array.
     const bufs = count === 1 ? null : iovecs(m, iovs, count);
@@ -103,7 +105,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
         buf = m.bytes(m.dv.getUint32(b, true), len);
         if (len === 0) break;
       }
-      const n = write ? file.write(buf) : file.read(buf);
+      const n = write ? writeOrSigpipe(p, file, buf) : file.read(buf);
       if (n === WOULD_BLOCK) {
         if (total > 0) break;
         if (file.flags & FDFLAGS.NONBLOCK) fail(E.AGAIN);
@@ -115,6 +117,63 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     if (write) p.acct.bytesWritten += total;
     else p.acct.bytesRead += total;
     m.setU32(outPtr, total);
+    return 0;
+  };
+
+  /** A write to a pipe (or socket) whose reader has gone: EPIPE, and SIGPIPE to the writer. */
+  const writeOrSigpipe = (p: Process, file: OpenFile, buf: Uint8Array): number => {
+    try {
+      return file.write(buf);
+    } catch (err) {
+      if (err instanceof SysError && err.errno === E.PIPE) k.signal(p, SIG.PIPE);
+      throw err;
+    }
+  };
+
+  /**
+   * A blocking write to a pipe moves every byte before it returns (POSIX), waiting for room
+   * as often as needed; p.restart counts what earlier attempts of this call moved. A caught
+   * signal ends the wait: the count so far is returned, or EINTR if it is 0. A non-blocking
+   * write moves what it can (EAGAIN for nothing).
+   */
+  const completeWrite = (p: Process, file: OpenFile, bufs: Uint8Array[], outPtr: number): number => {
+    const done = typeof p.restart === 'number' ? p.restart : 0;
+    let skip = done;
+    let moved = 0;
+    outer: for (let buf of bufs) {
+      if (skip >= buf.length) {
+        skip -= buf.length;
+        continue;
+      }
+      if (skip > 0) {
+        buf = buf.subarray(skip);
+        skip = 0;
+      }
+      while (buf.length > 0) {
+        let n: number;
+        try {
+          n = writeOrSigpipe(p, file, buf);
+        } catch (err) {
+          if (done + moved > 0) break outer; // report what went before the reader left
+          throw err;
+        }
+        if (n === WOULD_BLOCK) {
+          p.acct.bytesWritten += moved;
+          const total = done + moved;
+          if ((file.flags & FDFLAGS.NONBLOCK) || (p.intr !== 0 && total > 0)) {
+            if (total === 0) fail(E.AGAIN);
+            p.mem!.setU32(outPtr, total);
+            return 0;
+          }
+          p.restart = total;
+          return p.block(file.waitWritable());
+        }
+        moved += n;
+        buf = buf.subarray(n);
+      }
+    }
+    p.acct.bytesWritten += moved;
+    p.mem!.setU32(outPtr, done + moved);
     return 0;
   };
 
@@ -140,19 +199,19 @@ export function fdSyscalls(k: Kernel): SyscallTable {
 
   return {
     fd_read: {
-      params: ['i32', 'i32', 'i32', 'i32'], blocking: true,
+      params: ['i32', 'i32', 'i32', 'i32'], blocking: true, restartable: true,
       handler: (p: Process, fd: number, iovs: number, n: number, out: number) => rw(p, fd, iovs, n, out, false),
     },
     fd_write: {
-      params: ['i32', 'i32', 'i32', 'i32'], blocking: true,
+      params: ['i32', 'i32', 'i32', 'i32'], blocking: true, restartable: true,
       handler: (p: Process, fd: number, iovs: number, n: number, out: number) => rw(p, fd, iovs, n, out, true),
     },
     fd_pread: {
-      params: ['i32', 'i32', 'i32', 'i64', 'i32'], blocking: true,
+      params: ['i32', 'i32', 'i32', 'i64', 'i32'], blocking: true, restartable: true,
       handler: (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => prw(p, fd, iovs, n, off, out, false),
     },
     fd_pwrite: {
-      params: ['i32', 'i32', 'i32', 'i64', 'i32'], blocking: true,
+      params: ['i32', 'i32', 'i32', 'i64', 'i32'], blocking: true, restartable: true,
       handler: (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => prw(p, fd, iovs, n, off, out, true),
     },
     fd_close: {

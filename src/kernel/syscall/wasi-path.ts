@@ -78,7 +78,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
           read: (b & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0,
           write: (b & WRITE_RIGHTS & de.rightsInheriting) !== 0,
           fdflags,
-          mode: 0o666,
+          mode: 0o666 & ~p.umask,
         });
         let fd: number;
         if ('aliasFd' in r) {
@@ -107,7 +107,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
     path_create_directory: {
       params: ['i32', 'i32', 'i32'],
       handler: (p: Process, fd: number, path: number, len: number) => {
-        mkdirAt(ns, scope(p), dirOf(p, fd, RIGHTS.PATH_CREATE_DIRECTORY), str(p, path, len), 0o777);
+        mkdirAt(ns, scope(p), dirOf(p, fd, RIGHTS.PATH_CREATE_DIRECTORY), str(p, path, len), 0o777 & ~p.umask);
         return 0;
       },
     },

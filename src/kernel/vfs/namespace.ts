@@ -157,6 +157,31 @@ export class Namespace {
   }
 
   /**
+   * The absolute path of directory `loc` as seen from `root` (getcwd): each name found by
+   * looking for the directory's inode in its parent, as getcwd(3) once did. Null if it is
+   * not reachable from `root` (moved out of it, or removed).
+   */
+  pathOf(loc: Loc, root: Loc): string | null {
+    const names: string[] = [];
+    let cur = loc;
+    for (let depth = 0; !sameLoc(cur, root); depth++) {
+      if (depth > PATH_MAX / 2) return null;
+      const up = this.parentOf(cur, root);
+      if (sameLoc(up, cur)) return null;
+      let name: string | undefined;
+      if (cur.vnode.key === cur.mount.root.key && cur.mount.at) name = cur.mount.name;
+      else {
+        const ino = cur.vnode.stat().ino;
+        name = up.vnode.readdir().find((e) => e.ino === ino && this.mountAt(up, e.name) === undefined)?.name;
+      }
+      if (name === undefined) return null;
+      names.push(name);
+      cur = up;
+    }
+    return '/' + names.reverse().join('/');
+  }
+
+  /**
    * Resolves `path` from `start` (or from `root` when absolute). With `follow`, a symlink in
    * the last component is followed too; a trailing '/' always follows and requires a directory.
    */

@@ -1,0 +1,168 @@
+// Pipes (pipe(7)): a bounded byte queue between a read end and a write end.
+//
+// Each end is an open-file description; the pipe counts the descriptions of each end, so
+// the last writer's close is EOF for readers and the last reader's close makes writes fail
+// with EPIPE (the syscall layer raises SIGPIPE). A write of at most PIPE_BUF bytes goes in
+// whole or waits; a larger one moves what fits (the syscall layer waits for room for the
+// rest when the end is blocking). Data is kept as the chunks writers gave, copied once in
+// and once out, so an idle pipe holds no buffer at all.
+import { E, FILETYPE } from '../../abi/wasi.ts';
+import { fail } from '../errors.ts';
+import type { Stat } from '../vfs/vnode.ts';
+import { OpenFile, WOULD_BLOCK } from './open-file.ts';
+import { streamStat } from './stdio.ts';
+
+export const PIPE_BUF = 4096;
+export const PIPE_CAPACITY = 65536;
+
+/** A promise that many may wait on, settled and replaced by wake(). */
+class WaitQueue {
+  private waiting: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  wait(): Promise<void> {
+    if (!this.waiting) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.waiting = { promise, resolve };
+    }
+    return this.waiting.promise;
+  }
+
+  wake(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    w?.resolve();
+  }
+}
+
+export class Pipe {
+  private readonly chunks: Uint8Array[] = [];
+  /** Bytes already read from chunks[0]. */
+  private headOffset = 0;
+  size = 0;
+  readers = 0;
+  writers = 0;
+  readonly readable = new WaitQueue();
+  readonly writable = new WaitQueue();
+
+  get space(): number {
+    return PIPE_CAPACITY - this.size;
+  }
+
+  push(src: Uint8Array): void {
+    this.chunks.push(src.slice());
+    this.size += src.length;
+    this.readable.wake();
+  }
+
+  take(dst: Uint8Array): number {
+    let n = 0;
+    while (n < dst.length && this.chunks.length > 0) {
+      const c = this.chunks[0]!;
+      const k = Math.min(dst.length - n, c.length - this.headOffset);
+      dst.set(c.subarray(this.headOffset, this.headOffset + k), n);
+      n += k;
+      this.headOffset += k;
+      if (this.headOffset === c.length) {
+        this.chunks.shift();
+        this.headOffset = 0;
+      }
+    }
+    this.size -= n;
+    this.writable.wake();
+    return n;
+  }
+
+  /** Both ends: [read end, write end], each with one reference to be taken by a descriptor. */
+  static create(flags = 0): [PipeReader, PipeWriter] {
+    const pipe = new Pipe();
+    return [new PipeReader(pipe, flags), new PipeWriter(pipe, flags)];
+  }
+}
+
+export class PipeReader extends OpenFile {
+  readonly filetype = FILETYPE.UNKNOWN;
+  readonly pipe: Pipe;
+
+  constructor(pipe: Pipe, flags: number) {
+    super(true, false, flags);
+    this.pipe = pipe;
+    pipe.readers++;
+  }
+
+  override read(dst: Uint8Array): number {
+    const p = this.pipe;
+    if (dst.length === 0) return 0;
+    if (p.size === 0) return p.writers === 0 ? 0 : WOULD_BLOCK;
+    return p.take(dst);
+  }
+
+  override waitReadable(): Promise<void> {
+    return this.pipe.readable.wait();
+  }
+
+  override stat(): Stat {
+    return streamStat(this.filetype, this.pipe.size);
+  }
+
+  override readReady(): number {
+    const p = this.pipe;
+    return p.size > 0 ? p.size : p.writers === 0 ? 0 : -1;
+  }
+
+  override close(): void {
+    const p = this.pipe;
+    if (--p.readers === 0) p.writable.wake();
+  }
+}
+
+export class PipeWriter extends OpenFile {
+  readonly filetype = FILETYPE.UNKNOWN;
+  readonly pipe: Pipe;
+
+  constructor(pipe: Pipe, flags: number) {
+    super(false, true, flags);
+    this.pipe = pipe;
+    pipe.writers++;
+  }
+
+  override get completesWrites(): boolean {
+    return true;
+  }
+
+  /** EPIPE with no reader; whole or WOULD_BLOCK up to PIPE_BUF; above it, what fits. */
+  override write(src: Uint8Array): number {
+    const p = this.pipe;
+    if (p.readers === 0) fail(E.PIPE);
+    if (src.length === 0) return 0;
+    const space = p.space;
+    if (src.length <= PIPE_BUF) {
+      if (space < src.length) return WOULD_BLOCK;
+      p.push(src);
+      return src.length;
+    }
+    if (space === 0) return WOULD_BLOCK;
+    const n = Math.min(space, src.length);
+    p.push(n === src.length ? src : src.subarray(0, n));
+    return n;
+  }
+
+  override waitWritable(): Promise<void> {
+    return this.pipe.writable.wait();
+  }
+
+  override stat(): Stat {
+    return streamStat(this.filetype, this.pipe.size);
+  }
+
+  /** Ready when a PIPE_BUF write would go in whole, or when it would fail (no reader). */
+  override writeReady(): boolean {
+    const p = this.pipe;
+    return p.readers === 0 || p.space >= PIPE_BUF;
+  }
+
+  override close(): void {
+    const p = this.pipe;
+    if (--p.writers === 0) p.readable.wake();
+  }
+}
