@@ -1,7 +1,7 @@
 // Kernel-level behaviour of processes: many at once, each blocking only itself; exits,
 // traps and fault records; loading errors.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,20 @@ describe('isokernel run', () => {
     const dir = await cli(['run', '--dir', '/no/such/dir', guest('hello')]);
     assert.equal(dir.code, 2);
     assert.match(dir.stderr, /--dir \/no\/such\/dir: no such directory/);
+  });
+  it('cli-run-signal: SIGTERM to the host process reaches the guest (status 143)', async () => {
+    // cat echoes a block once the kernel is up and the guest runs (fread/fwrite of 4 KiB:
+    // a full block goes out unbuffered); it then waits in fd_read for more.
+    const child = spawn(process.execPath, [path.join(root, 'src/cli/main.ts'), 'run', guest('cat')],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.write('x'.repeat(8192));
+    await new Promise<void>((r) => child.stdout.once('data', () => r()));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 143, stderr);
+    assert.match(stderr, /killed by SIGTERM/);
   });
   it('cli-run-dir: --dir HOST::GUEST mounts a host directory the guest can read', async () => {
     const r = await cli(['run', '--dir', `${path.join(root, 'tests/guest/src')}::/src`, guest('cat'), '/src/hello.c']);

@@ -8,7 +8,7 @@
 // Status 2: the command line, the program or a --dir is unusable (a message says which).
 import fs from 'node:fs';
 import path from 'node:path';
-import { signalName } from '../abi/signals.ts';
+import { SIG, signalName } from '../abi/signals.ts';
 import { KernelError } from '../kernel/errors.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { formatFaultRecord, type FaultRecord } from '../kernel/proc/fault.ts';
@@ -118,7 +118,19 @@ export async function run(argv: readonly string[]): Promise<number> {
       program, args: [a.program, ...a.args], env: a.env,
       preopens: a.dirs.map((d) => d.guest), stdio: ['inherit', 'inherit', 'inherit'],
     });
+    // Signals sent to the host process go to the program, as a shell's child would get
+    // them: Ctrl-C is the guest's SIGINT, which it may catch or ignore.
+    const forwarded = FORWARDED.map(([name, num]) => {
+      const h = (): void => {
+        try {
+          kernel.kill(p.pid, num);
+        } catch { /* already gone */ }
+      };
+      process.on(name, h);
+      return () => process.off(name, h);
+    });
     const st = await p.exited;
+    for (const off of forwarded) off();
     if (p.error) {
       process.stderr.write(`isokernel run: ${p.error.message}\n`);
       return 2;
@@ -138,6 +150,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     procFault.unsubscribe(onFault);
   }
 }
+
+const FORWARDED: [NodeJS.Signals, number][] = [
+  ['SIGINT', SIG.INT], ['SIGTERM', SIG.TERM], ['SIGHUP', SIG.HUP], ['SIGQUIT', SIG.QUIT],
+  ['SIGUSR2', SIG.USR2], // not SIGUSR1: Node keeps it for its inspector
+];
 
 /** Creates the directories above a mount point in the root tmpfs, as mount -m would. */
 function mkdirs(kernel: Kernel, at: string): void {

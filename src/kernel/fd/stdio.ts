@@ -2,10 +2,13 @@
 // the host's own fds (isokernel run), a capture buffer (tests, embedding), bytes given as
 // input. They are streams: not seekable, pread/pwrite ESPIPE.
 //
-// HostInput reads the host fd asynchronously (libuv's thread pool), so a guest waiting for
-// the operator's keyboard sleeps and the kernel goes on. HostOutput writes synchronously; a
+// HostInput reads the host fd asynchronously, so a guest waiting for the operator's keyboard
+// sleeps and the kernel goes on: a pipe, socket or terminal through a libuv stream (polled,
+// never a blocked thread, so the host process can always exit; referenced only while a
+// guest waits on it), anything else (a file, /dev/null) with fs.read. HostOutput writes synchronously; a
 // non-blocking host pipe that is full (EAGAIN) makes the writer sleep and retry.
 import fs from 'node:fs';
+import net from 'node:net';
 import tty from 'node:tty';
 import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
@@ -67,11 +70,21 @@ export class HostInput extends OpenFile {
   private eof = false;
   private error = 0;
   private pending: Promise<void> | null = null;
+  /** For pipes, sockets and terminals: the stream reading the fd (made at first read). */
+  private stream: net.Socket | null = null;
+  private streamEnded = false;
+  private readonly polled: boolean;
 
   constructor(fd: number) {
     super(true, false);
     this.fd = fd;
     this.filetype = hostFiletype(fd);
+    let polled = tty.isatty(fd);
+    try {
+      const st = fs.fstatSync(fd);
+      polled ||= st.isFIFO() || st.isSocket();
+    } catch { /* a closed fd: fs.read reports it */ }
+    this.polled = polled;
   }
   override read(dst: Uint8Array): number {
     if (this.buf.length > 0) {
@@ -83,9 +96,11 @@ export class HostInput extends OpenFile {
     if (this.error) fail(this.error);
     if (this.eof || dst.length === 0) return 0;
     this.fill();
+    if (this.buf.length > 0 || this.eof || this.error) return this.read(dst);
     return WOULD_BLOCK;
   }
   private fill(): Promise<void> {
+    if (this.polled) return this.fillStream();
     if (!this.pending) {
       this.pending = new Promise((resolve) => {
         const chunk = Buffer.allocUnsafe(65536);
@@ -104,6 +119,44 @@ export class HostInput extends OpenFile {
       });
     }
     return this.pending;
+  }
+  /** Takes what the stream holds now, or waits (referenced) until it has more or ends. */
+  private fillStream(): Promise<void> {
+    const s = this.stream ??= this.openStream();
+    const chunk = s.read() as Buffer | null;
+    if (chunk) {
+      this.buf = chunk;
+      return Promise.resolve();
+    }
+    if (this.streamEnded) {
+      this.eof = true;
+      return Promise.resolve();
+    }
+    if (!this.pending) {
+      s.ref();
+      this.pending = new Promise((resolve) => {
+        const done = (): void => {
+          s.off('readable', done);
+          s.off('end', done);
+          s.off('error', done);
+          s.unref();
+          this.pending = null;
+          resolve();
+        };
+        s.on('readable', done);
+        s.on('end', done);
+        s.on('error', done);
+      });
+    }
+    return this.pending;
+  }
+  private openStream(): net.Socket {
+    const s = this.fd === 0 ? process.stdin as unknown as net.Socket
+      : tty.isatty(this.fd) ? new tty.ReadStream(this.fd) : new net.Socket({ fd: this.fd, readable: true, writable: false });
+    s.on('end', () => (this.streamEnded = true));
+    s.on('error', () => (this.error = E.IO));
+    s.unref();
+    return s;
   }
   override waitReadable(): Promise<void> {
     return this.fill();
