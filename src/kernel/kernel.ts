@@ -223,11 +223,17 @@ export class Kernel {
       s.pending = (s.pending & ~sigbit(SIG.CONT)) >>> 0;
     }
     if (s.ignores(sig)) return;
+    if (t.stopped && sig !== SIG.CONT) {
+      // A stopped process acts on nothing but KILL and CONT: the rest wait for SIGCONT.
+      s.pending = (s.pending | bit) >>> 0;
+      return;
+    }
     const blocked = (s.mask & bit) !== 0;
     if (!blocked && s.action(sig).disposition === DISPOSITION.DEFAULT) {
       const a = defaultAction(sig);
       if (a === 'terminate' || a === 'core') return this.doom(t, sig);
       if (a === 'stop') return this.stopProcess(t, sig);
+      if (a === 'continue') return;
     }
     s.pending = (s.pending | bit) >>> 0;
     if (!blocked) t.interrupt();
@@ -253,7 +259,10 @@ export class Kernel {
     this.notifyParent(t, true);
   }
 
-  /** Continues a stopped `t` (SIGCONT) and tells its parent. */
+  /**
+   * Continues a stopped `t` (SIGCONT) and tells its parent; then acts on what arrived while
+   * it was stopped: a default terminate kills it, a caught signal wakes its sleep.
+   */
   private continueProcess(t: Process): void {
     if (!t.stopped) return;
     t.resumeFromStop();
@@ -261,6 +270,19 @@ export class Kernel {
     t.reportContinued = true;
     this.cpu.poke(t);
     this.notifyParent(t, true);
+    const s = t.sig;
+    let d = s.deliverable();
+    while (d !== 0) {
+      const sig = 32 - Math.clz32(d & -d);
+      d &= d - 1;
+      if (s.action(sig).disposition === DISPOSITION.DEFAULT) {
+        const a = defaultAction(sig);
+        if (a === 'terminate' || a === 'core') {
+          s.pending = (s.pending & ~sigbit(sig)) >>> 0;
+          return this.doom(t, sig);
+        }
+      } else t.interrupt();
+    }
   }
 
   /** A child changed state: wake the parent's wait, and send SIGCHLD as its action allows. */

@@ -213,6 +213,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
             }
           }
           for (const a of actions) applyAction(c, a);
+          c.fds.closeOnExec();
         } catch (e) {
           k.discardChild(c);
           throw e;

@@ -1,0 +1,130 @@
+/*
+ * The library's private header: the `isokernel` imports (docs/abi.md, "The `isokernel`
+ * module"), with the signatures the kernel gives them. Each returns an errno; in wasi-libc
+ * errno values are the WASI errno numbers, so a result goes to `errno` as it is.
+ */
+#ifndef ISK_INTERNAL_H
+#define ISK_INTERNAL_H
+
+#include <isokernel.h>
+#include <stdint.h>
+
+/* The library calls libc's own fcntl/open/openat where it means them. */
+#undef fcntl
+#undef open
+#undef openat
+
+#define ISK_IMPORT(name) __attribute__((import_module("isokernel"), import_name(#name)))
+
+/* 64 bytes: the spawn request. */
+struct isk_spawn_req {
+  uint32_t path, path_len;
+  uint32_t argv, argv_len;
+  uint32_t env, env_len;
+  uint32_t actions, actions_count;
+  uint32_t flags;
+  int32_t pgroup;
+  uint32_t sigmask;
+  uint32_t sigdefault;
+  uint32_t search, search_len;
+  uint32_t cwd, cwd_len;
+};
+_Static_assert(sizeof(struct isk_spawn_req) == 64, "spawn request is 64 bytes");
+
+/* 32 bytes: one file action as the kernel reads it. */
+struct isk_file_action {
+  uint32_t kind;
+  int32_t fd;
+  int32_t arg;
+  uint32_t path, path_len;
+  uint32_t mode;
+  uint64_t reserved;
+};
+_Static_assert(sizeof(struct isk_file_action) == 32, "file action is 32 bytes");
+
+enum {
+  ISK_FA_OPEN = 1,
+  ISK_FA_CLOSE = 2,
+  ISK_FA_DUP2 = 3,
+  ISK_FA_CHDIR = 4,
+  ISK_FA_FCHDIR = 5,
+};
+
+enum {
+  ISK_SPAWN_SETPGROUP = 1,
+  ISK_SPAWN_SETSID = 2,
+  ISK_SPAWN_SETSIGMASK = 4,
+  ISK_SPAWN_SETSIGDEF = 8,
+  ISK_SPAWN_SEARCH = 16,
+  ISK_SPAWN_RESETIDS = 32,
+};
+
+/* 12 bytes: a disposition as the kernel keeps it. */
+struct isk_sigaction {
+  uint32_t disposition; /* 0 default, 1 ignore, 2 catch */
+  uint32_t mask;
+  uint32_t flags;
+};
+enum { ISK_SIG_DEFAULT = 0, ISK_SIG_IGNORE = 1, ISK_SIG_CATCH = 2 };
+
+struct isk_itimer {
+  uint64_t value_ns;
+  uint64_t interval_ns;
+};
+
+/* Descriptor flags (fd_getfd / fd_setfd, pipe, dup2). */
+#define ISK_FD_CLOEXEC 1
+#define ISK_PIPE_NONBLOCK 4
+
+int __isk_sys_spawn(const struct isk_spawn_req *req, int32_t *pid_out) ISK_IMPORT(spawn);
+int __isk_sys_wait(int32_t pid, int32_t options, int32_t *status_out, int32_t *pid_out)
+    ISK_IMPORT(wait);
+int __isk_sys_kill(int32_t pid, int32_t sig) ISK_IMPORT(kill);
+int __isk_sys_sigaction(int32_t sig, const struct isk_sigaction *act, struct isk_sigaction *oldact)
+    ISK_IMPORT(sigaction);
+int __isk_sys_sigprocmask(int32_t how, const uint32_t *set, uint32_t *oldset)
+    ISK_IMPORT(sigprocmask);
+int __isk_sys_sigpending(uint32_t *set_out) ISK_IMPORT(sigpending);
+int __isk_sys_sigsuspend(uint32_t mask) ISK_IMPORT(sigsuspend);
+int __isk_sys_pipe(int32_t *fds_out, int32_t flags) ISK_IMPORT(pipe);
+int __isk_sys_dup(int32_t fd, int32_t *fd_out) ISK_IMPORT(dup);
+int __isk_sys_dup2(int32_t fd, int32_t newfd, int32_t flags) ISK_IMPORT(dup2);
+int __isk_sys_fd_getfd(int32_t fd, uint32_t *flags_out) ISK_IMPORT(fd_getfd);
+int __isk_sys_fd_setfd(int32_t fd, int32_t flags) ISK_IMPORT(fd_setfd);
+int __isk_sys_getpid(int32_t *out) ISK_IMPORT(getpid);
+int __isk_sys_getppid(int32_t *out) ISK_IMPORT(getppid);
+int __isk_sys_getpgid(int32_t pid, int32_t *out) ISK_IMPORT(getpgid);
+int __isk_sys_getsid(int32_t pid, int32_t *out) ISK_IMPORT(getsid);
+int __isk_sys_setpgid(int32_t pid, int32_t pgid) ISK_IMPORT(setpgid);
+int __isk_sys_setsid(int32_t *sid_out) ISK_IMPORT(setsid);
+int __isk_sys_chdir(const char *path, uint32_t len) ISK_IMPORT(chdir);
+int __isk_sys_fchdir(int32_t fd) ISK_IMPORT(fchdir);
+int __isk_sys_getcwd(char *buf, uint32_t len, uint32_t *len_out) ISK_IMPORT(getcwd);
+int __isk_sys_alarm(uint32_t seconds, uint32_t *prev_out) ISK_IMPORT(alarm);
+int __isk_sys_setitimer(int32_t which, int64_t value_ns, int64_t interval_ns,
+                        struct isk_itimer *old_out) ISK_IMPORT(setitimer);
+int __isk_sys_umask(uint32_t mask, uint32_t *old_out) ISK_IMPORT(umask);
+
+/* A call's result as POSIX functions return it: 0, or -1 with errno set. */
+static inline int __isk_ret(int err) {
+  if (err == 0) return 0;
+  errno = err;
+  return -1;
+}
+
+/* A signal number the kernel knows (1..31). */
+static inline int __isk_valid_sig(int sig) { return sig >= 1 && sig < __ISK_NSIG; }
+
+/* Every valid signal. */
+#define ISK_ALL_SIGNALS 0x7fffffffu
+
+/* The library's internal helpers, shared between objects. */
+/* cwd.c: re-read the kernel's cwd into wasi-libc's __wasilibc_cwd. */
+int __isk_refresh_cwd(void);
+/* spawn.c: the spawn every public entry point (posix_spawn, posix_spawnp, popen, system)
+ * goes through. Returns an errno. */
+int __isk_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+                const posix_spawnattr_t *attr, char *const argv[], char *const envp[],
+                int search);
+
+#endif
