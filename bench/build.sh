@@ -6,6 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 src="$here/src"
+root="$(dirname "$here")"
 what="${1:-all}"
 
 CLANG="${CLANG:-clang-14}"
@@ -18,6 +19,10 @@ if [[ "$what" == wasm || "$what" == all ]]; then
   for prog in bench hello sleeper; do
     "$CLANG" "${WASI_FLAGS[@]}" -o "$here/wasm/$prog.wasm" "$src/$prog.c"
   done
+  # proc.c spawns and pipes through the project's C library (include/isokernel.h,
+  # lib/libisokernel.a: posix_spawn, waitpid, pipe2 on the kernel's isokernel module).
+  "$CLANG" "${WASI_FLAGS[@]}" -I "$root/include" -o "$here/wasm/proc.wasm" "$src/proc.c" \
+    -L "$root/lib" -lisokernel
 fi
 
 if [[ "$what" == native || "$what" == all ]]; then
@@ -28,4 +33,7 @@ if [[ "$what" == native || "$what" == all ]]; then
   # The spawned programs are static, as the targets ask (no dynamic loader in the figure).
   "$CC" "${NATIVE_FLAGS[@]}" -static -o "$out/hello" "$src/hello.c"
   "$CC" "${NATIVE_FLAGS[@]}" -static -o "$out/sleeper" "$src/sleeper.c"
+  # proc is both the parent and the children it spawns (echo, sink, block), so static too.
+  # isokernel.h, compiled natively, only includes the host's headers.
+  "$CC" "${NATIVE_FLAGS[@]}" -static -I "$root/include" -o "$out/proc" "$src/proc.c"
 fi

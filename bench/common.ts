@@ -1,8 +1,9 @@
 // Shared by the benchmark driver (run.ts) and the sides it starts (sides/*.ts).
 //
 // A side is a child process that measures some figures and prints one line per figure on
-// stdout: `NAME VALUE` (ns per op, or KiB for idle_memory), or `NAME n/a REASON` when it
-// cannot measure it. bench.c prints the same format, so native output is read the same way.
+// stdout: `NAME VALUE` (ns per op; KiB for the memory figures; MB/s for pipe_throughput), or
+// `NAME n/a REASON` when it cannot measure it. bench.c and proc.c print the same format, so
+// native output (and proc.wasm's, forwarded by the isokernel side) is read the same way.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -20,7 +21,13 @@ export const MICRO_FIGURES = [
 /** How many idle processes the memory figure holds at once. */
 export const IDLE_COUNT = 1000;
 
-export function wasmPath(program: 'bench' | 'hello' | 'sleeper'): string {
+/** The process figures proc.c measures, one per run of it (`proc FIGURE ...`). */
+export const PROC_FIGURES = ['proc_spawn', 'pipe_pingpong', 'pipe_throughput', 'pipe_blocked_memory'] as const;
+
+/** How many processes pipe_blocked_memory holds blocked in a pipe read at once. */
+export const BLOCKED_COUNT = 10_000;
+
+export function wasmPath(program: 'bench' | 'hello' | 'sleeper' | 'proc'): string {
   return `${BENCH_DIR}wasm/${program}.wasm`;
 }
 

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { BENCH_DIR, IDLE_COUNT, MICRO_FIGURES, parseResults, type Result } from './common.ts';
+import { BENCH_DIR, BLOCKED_COUNT, IDLE_COUNT, MICRO_FIGURES, parseResults, PROC_FIGURES, type Result } from './common.ts';
 
 const BUILD = `${BENCH_DIR}.build/`;
 const TMPFS_MAGIC = 0x01021994;
@@ -16,17 +16,22 @@ const CHILD_TIMEOUT_MS = 180_000;
 type Side = 'native' | 'nodewasi' | 'isokernel';
 const SIDES: Side[] = ['native', 'nodewasi', 'isokernel'];
 
-/** A target on isokernel's figure: at most `native`× native, `nodewasi`× node:wasi, `absolute`. */
+/**
+ * A target on isokernel's figure: at most `native`× native, `nodewasi`× node:wasi, `absolute`.
+ * With `higherIsBetter` (a rate, such as MB/s) each part is a minimum instead: at least
+ * `native`× native, and so on.
+ */
 interface Target {
   native?: number;
   nodewasi?: number;
   absolute?: number;
+  higherIsBetter?: boolean;
 }
 
 interface Figure {
   key: string;
   label: string;
-  unit: 'ns' | 'µs' | 'KiB';
+  unit: 'ns' | 'µs' | 'KiB' | 'MB/s';
   target: Target;
 }
 
@@ -38,15 +43,26 @@ const FIGURES: Figure[] = [
   { key: 'open_close_hostfs', label: 'path_open + fd_close, hostfs', unit: 'ns', target: { native: 2 } },
   { key: 'spawn_hello', label: 'spawn + run hello + exit (cached module)', unit: 'µs', target: { native: 0.25 } },
   { key: 'idle_memory', label: `idle process memory, ${IDLE_COUNT} sleepers`, unit: 'KiB', target: { absolute: 64 } },
+  { key: 'proc_spawn', label: 'posix_spawn + waitpid hello, from a process', unit: 'µs', target: { native: 0.25 } },
+  { key: 'pipe_pingpong', label: '1-byte ping-pong with a child, 2 pipes', unit: 'ns', target: { native: 0.5 } },
+  {
+    key: 'pipe_throughput', label: 'pipe throughput, 64 KiB writes (higher is better)', unit: 'MB/s',
+    target: { native: 1, higherIsBetter: true },
+  },
+  {
+    key: 'pipe_blocked_memory', label: `process memory, ${BLOCKED_COUNT.toLocaleString('en')} blocked in a pipe read`, unit: 'KiB',
+    target: { absolute: 64 },
+  },
 ];
 
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
 
 function targetText(t: Target, unit: string): string {
+  const op = t.higherIsBetter ? '≥' : '≤';
   const parts: string[] = [];
-  if (t.native !== undefined) parts.push(`≤ ${t.native}× native`);
-  if (t.nodewasi !== undefined) parts.push(t.nodewasi === 1 ? '≤ node:wasi' : `≤ ${t.nodewasi}× node:wasi`);
-  if (t.absolute !== undefined) parts.push(`≤ ${t.absolute} ${unit} each`);
+  if (t.native !== undefined) parts.push(`${op} ${t.native}× native`);
+  if (t.nodewasi !== undefined) parts.push(t.nodewasi === 1 ? `${op} node:wasi` : `${op} ${t.nodewasi}× node:wasi`);
+  if (t.absolute !== undefined) parts.push(`${op} ${t.absolute} ${unit} each`);
   return parts.join(', ');
 }
 
@@ -57,7 +73,8 @@ function judge(t: Target, v: Record<Side, number | undefined>): string {
     [ratio(v.isokernel, v.nodewasi), t.nodewasi],
     [v.isokernel, t.absolute],
   ].filter(([, limit]) => limit !== undefined);
-  if (checks.some(([x, limit]) => x !== undefined && x > limit!)) return 'NO';
+  const misses = (x: number, limit: number) => (t.higherIsBetter ? x < limit : x > limit);
+  if (checks.some(([x, limit]) => x !== undefined && misses(x, limit!))) return 'NO';
   return checks.every(([x]) => x !== undefined) ? 'yes' : '?';
 }
 
@@ -118,7 +135,7 @@ async function main(): Promise<void> {
   const micro = [...MICRO_FIGURES];
   const missing = (figs: string[], why: string) => figs.map((f) => `${f} n/a ${why}\n`).join('');
 
-  if (!existsSync(`${BENCH_DIR}wasm/bench.wasm`)) {
+  if (!['bench', 'hello', 'sleeper', 'proc'].every((w) => existsSync(`${BENCH_DIR}wasm/${w}.wasm`))) {
     log('building WASI modules');
     const err = await build('wasm');
     if (err) log(`${err}; the WASI sides will say what they could not run`);
@@ -129,17 +146,22 @@ async function main(): Promise<void> {
 
   // Group by group, the three sides one after another, so that whatever else the machine is
   // doing meanwhile weighs on the three columns of a row alike. Every WASI group gets a
-  // Node process (a fresh heap) of its own.
-  const nativeArgs: Record<string, string[]> = {
-    micro: micro.map((f) => (nativePaths[f] ? `${f}=${nativePaths[f]}` : f)),
-    spawn_hello: ['run', `${BUILD}hello`],
-    idle_memory: ['idle', `${BUILD}sleeper`, String(IDLE_COUNT)],
+  // Node process (a fresh heap) of its own; each group's native run is `program args`.
+  const procArgs: Record<(typeof PROC_FIGURES)[number], string[]> = {
+    proc_spawn: [`${BUILD}hello`],
+    pipe_pingpong: [`${BUILD}proc`],
+    pipe_throughput: [`${BUILD}proc`],
+    pipe_blocked_memory: [`${BUILD}proc`, String(BLOCKED_COUNT)],
   };
-  for (const [group, figs] of [['micro', micro], ['spawn_hello', ['spawn_hello']], ['idle_memory', ['idle_memory']]] as const) {
+  const groups: { figs: string[]; program: string; args: string[] }[] = [
+    { figs: micro, program: 'bench', args: micro.map((f) => (nativePaths[f] ? `${f}=${nativePaths[f]}` : f)) },
+    { figs: ['spawn_hello'], program: 'spawn', args: ['run', `${BUILD}hello`] },
+    { figs: ['idle_memory'], program: 'spawn', args: ['idle', `${BUILD}sleeper`, String(IDLE_COUNT)] },
+    ...PROC_FIGURES.map((f) => ({ figs: [f], program: 'proc', args: [f, ...procArgs[f]] })),
+  ];
+  for (const { figs, program, args: nativeArgs } of groups) {
     log(`${figs.join(', ')}: native, node:wasi, isokernel`);
-    outputs.native.push(
-      nativeErr ? missing([...figs], nativeErr) : await runChild(`${BUILD}${group === 'micro' ? 'bench' : 'spawn'}`, nativeArgs[group]!, [...figs]),
-    );
+    outputs.native.push(nativeErr ? missing(figs, nativeErr) : await runChild(`${BUILD}${program}`, nativeArgs, figs));
     for (const side of ['nodewasi', 'isokernel'] as const) {
       const args = ['--expose-gc', `${BENCH_DIR}sides/${side}.ts`, '--data', hostDir, '--tmp', tmpDir, ...figs];
       outputs[side].push(await runChild(process.execPath, args, [...figs]));
@@ -182,7 +204,7 @@ async function main(): Promise<void> {
     `date: ${started.toISOString()}`,
     `CPU: ${cpuModel()}`,
     `Node: ${process.version} (V8 ${process.versions.v8})`,
-    `load average at start: ${load} (other work on the machine skews figures)`,
+    `load average at start: ${load}, at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews figures)`,
   ];
   const noteLines = notes.map((n, i) => `[${i + 1}] ${n}`);
   console.log([...context, '', line(header), ...rows.map(line), '', ...noteLines].join('\n'));

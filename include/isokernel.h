@@ -275,6 +275,28 @@ int setitimer(int which, const struct itimerval *__restrict value,
 FILE *popen(const char *command, const char *mode);
 int pclose(FILE *stream);
 
+/* ------------------------------------------- what WASI lacks: modes, uname, statvfs, ids */
+
+int chmod(const char *path, mode_t mode);
+int fchmod(int fd, mode_t mode);
+int fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int gethostname(char *name, size_t len);
+uid_t getuid(void);
+uid_t geteuid(void);
+gid_t getgid(void);
+gid_t getegid(void);
+
+/* <sys/statvfs.h> is missing from wasi-libc: this is its content. */
+#define ST_RDONLY 1
+#define ST_NOSUID 2
+struct statvfs {
+  unsigned long f_bsize, f_frsize;
+  unsigned long long f_blocks, f_bfree, f_bavail, f_files, f_ffree, f_favail;
+  unsigned long f_fsid, f_flag, f_namemax;
+};
+int statvfs(const char *__restrict path, struct statvfs *__restrict buf);
+int fstatvfs(int fd, struct statvfs *buf);
+
 /* ------------------------------------------------------------------- fcntl and O_CLOEXEC */
 
 /* wasi-libc defines O_CLOEXEC as 0 (WASI has no exec). Here it is a real bit, honoured by

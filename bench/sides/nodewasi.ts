@@ -2,10 +2,11 @@
 //   node --expose-gc bench/sides/nodewasi.ts --data DIR --tmp DIR FIGURE...
 // Micro figures run bench.wasm once with preopens /dev -> /dev, /data -> DIR, /tmp -> the
 // tmpfs DIR; its lines go straight to our stdout. spawn_hello times new WASI + instantiate
-// + start of a compiled hello.wasm. idle_memory cannot be measured: see below.
+// + start of a compiled hello.wasm. idle_memory and the process figures (proc.c) cannot be
+// measured: see the end.
 import { openSync, readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
-import { MICRO_FIGURES, measure, report, sideArgs, unavailable, wasmPath } from '../common.ts';
+import { MICRO_FIGURES, PROC_FIGURES, measure, report, sideArgs, unavailable, wasmPath } from '../common.ts';
 
 const { data, tmp, figures } = sideArgs();
 
@@ -42,4 +43,10 @@ if (figures.includes('spawn_hello')) {
 
 if (figures.includes('idle_memory')) {
   unavailable('idle_memory', "node:wasi's poll_oneoff blocks Node's thread, so only one process can sleep at a time");
+}
+
+// proc.wasm imports the isokernel module (spawn, wait, pipe): WASI preview1 has no way to
+// create a process or a pipe, so node:wasi cannot even instantiate it.
+for (const f of PROC_FIGURES) {
+  if (figures.includes(f)) unavailable(f, 'node:wasi cannot spawn processes or make pipes (WASI preview1 has neither)');
 }

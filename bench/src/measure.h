@@ -1,6 +1,7 @@
-/* Shared by bench.c and spawn.c (native and WASI builds): time a loop body that runs
- * `n` operations, calibrating n so that one repetition takes about 200 ms, then run
- * REPS repetitions and print the median cost of one operation as `NAME NS` on stdout. */
+/* Shared by bench.c, spawn.c and proc.c (native and WASI builds): time a loop body that
+ * runs `n` operations, calibrating n so that one repetition takes about 200 ms, then run
+ * REPS repetitions and take the median cost of one operation: measure() prints it as
+ * `NAME NS` on stdout, measure_ns() returns it. */
 #ifndef BENCH_MEASURE_H
 #define BENCH_MEASURE_H
 #include <stdio.h>
@@ -22,8 +23,8 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Runs fn(n) calibrated; prints "name median_ns_per_op". */
-static void measure(const char *name, void (*fn)(long n)) {
+/* Runs fn(n) calibrated; returns the median ns per op. */
+static double measure_ns(void (*fn)(long n)) {
   long n = 1;
   double t;
   for (;;) {
@@ -42,7 +43,12 @@ static void measure(const char *name, void (*fn)(long n)) {
     per_op[i] = (now_ns() - t0) / (double)n;
   }
   qsort(per_op, REPS, sizeof per_op[0], cmp_double);
-  printf("%s %.2f\n", name, per_op[REPS / 2]);
+  return per_op[REPS / 2];
+}
+
+/* Runs fn(n) calibrated; prints "name median_ns_per_op". */
+static void measure(const char *name, void (*fn)(long n)) {
+  printf("%s %.2f\n", name, measure_ns(fn));
   fflush(stdout);
 }
 #endif

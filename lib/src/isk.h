@@ -104,6 +104,24 @@ int __isk_sys_alarm(uint32_t seconds, uint32_t *prev_out) ISK_IMPORT(alarm);
 int __isk_sys_setitimer(int32_t which, int64_t value_ns, int64_t interval_ns,
                         struct isk_itimer *old_out) ISK_IMPORT(setitimer);
 int __isk_sys_umask(uint32_t mask, uint32_t *old_out) ISK_IMPORT(umask);
+int __isk_sys_chmod(int32_t dirfd, const char *path, uint32_t path_len, uint32_t mode, int32_t flags)
+    ISK_IMPORT(chmod);
+int __isk_sys_fchmod(int32_t fd, uint32_t mode) ISK_IMPORT(fchmod);
+int __isk_sys_uname(void *buf) ISK_IMPORT(uname);
+int __isk_sys_statvfs(int32_t fd, uint64_t *buf) ISK_IMPORT(statvfs);
+int __isk_sys_getids(uint32_t *out) ISK_IMPORT(getids);
+
+/* 72 bytes: a stat with the mode WASI's filestat lacks. */
+struct isk_stat {
+  uint64_t dev, ino;
+  uint32_t filetype, mode;
+  uint64_t nlink, size, atim, mtim, ctim;
+  uint32_t uid, gid;
+};
+_Static_assert(sizeof(struct isk_stat) == 72, "stat is 72 bytes");
+int __isk_sys_fstat(int32_t fd, struct isk_stat *buf) ISK_IMPORT(fstat);
+int __isk_sys_fstatat(int32_t dirfd, const char *path, uint32_t path_len, int32_t flags, struct isk_stat *buf)
+    ISK_IMPORT(fstatat);
 
 /* A call's result as POSIX functions return it: 0, or -1 with errno set. */
 static inline int __isk_ret(int err) {

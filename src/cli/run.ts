@@ -9,18 +9,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SIG, signalName } from '../abi/signals.ts';
-import { KernelError } from '../kernel/errors.ts';
+import { KernelError, SysError } from '../kernel/errors.ts';
+import type { Program } from '../kernel/proc/loader.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import { formatFaultRecord, type FaultRecord } from '../kernel/proc/fault.ts';
 import { procFault } from '../kernel/trace/channels.ts';
 
-export const RUN_USAGE = 'usage: isokernel run [--dir HOST[::GUEST]]... [--env K=V]... [--] PROGRAM.wasm [ARGS...]';
+export const RUN_USAGE = 'usage: isokernel run [--dir HOST[::GUEST]]... [--env K=V]... [--no-null-guard] [--max-memory-pages N] [--] PROGRAM.wasm [ARGS...]';
 
 interface RunArgs {
   dirs: { host: string; guest: string }[];
   env: string[];
   program: string;
   args: string[];
+  /** --no-null-guard: programs run without the null-page guard (issue 5). */
+  nullGuard?: boolean;
+  /** --max-memory-pages N: the program's memory limit, in 64 KiB pages. */
+  memoryPages?: number;
 }
 
 export class UsageError extends Error {}
@@ -55,6 +60,12 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       const kv = value(flag, inline);
       if (!kv.includes('=')) throw new UsageError(`--env ${kv}: expected K=V`);
       out.env.push(kv);
+    } else if (flag === '--no-null-guard' && inline === undefined) {
+      out.nullGuard = false;
+    } else if (flag === '--max-memory-pages') {
+      const v = value(flag, inline);
+      if (!/^\d+$/.test(v) || Number(v) > 65536) throw new UsageError(`--max-memory-pages ${v}: expected a number of 64 KiB pages, at most 65536`);
+      out.memoryPages = Number(v);
     } else {
       throw new UsageError(`unknown option ${a}`);
     }
@@ -96,6 +107,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   let kernel: Kernel;
   try {
     kernel = await Kernel.boot(rootDir ? { root: { type: 'hostfs', host: path.resolve(rootDir.host) } } : {});
+    if (a.nullGuard === false) kernel.loader.protect = { ...kernel.loader.protect, nullGuard: 0 };
     for (const d of a.dirs) {
       if (d === rootDir) continue;
       const at = mountPoint(d.guest);
@@ -113,10 +125,12 @@ export async function run(argv: readonly string[]): Promise<number> {
   const onFault = (r: unknown): void => void faults.push(r as FaultRecord);
   procFault.subscribe(onFault);
   try {
-    const program = await kernel.load(a.program);
+    const guest = await guestProgram(kernel, a);
+    const program = guest ? guest.program : await kernel.load(a.program);
     const p = kernel.spawn({
-      program, args: [a.program, ...a.args], env: a.env,
-      preopens: a.dirs.map((d) => d.guest), stdio: ['inherit', 'inherit', 'inherit'],
+      program, args: guest ? guest.argv : [a.program, ...a.args], env: a.env, cwd: guest?.cwd,
+      preopens: [...a.dirs.map((d) => d.guest), ...(guest?.cwd ? [guest.cwd] : [])], stdio: ['inherit', 'inherit', 'inherit'],
+      ...(a.memoryPages !== undefined ? { limits: { memoryPages: a.memoryPages } } : {}),
     });
     // Signals sent to the host process go to the program, as a shell's child would get
     // them: Ctrl-C is the guest's SIGINT, which it may catch or ignore.
@@ -155,6 +169,31 @@ const FORWARDED: [NodeJS.Signals, number][] = [
   ['SIGINT', SIG.INT], ['SIGTERM', SIG.TERM], ['SIGHUP', SIG.HUP], ['SIGQUIT', SIG.QUIT],
   ['SIGUSR2', SIG.USR2], // not SIGUSR1: Node keeps it for its inspector
 ];
+
+/**
+ * A program from the kernel's own userland: an absolute path that exists inside the kernel
+ * (`/bin/sh`), or a bare name found in /bin or /usr/bin that is not a host file (`sh`).
+ * It runs in the host's current directory, mounted at the same path (unless that is `/` or a
+ * --dir already covers it). Null for a host path, loaded as before.
+ */
+async function guestProgram(kernel: Kernel, a: RunArgs): Promise<{ program: Program; argv: string[]; cwd: string } | null> {
+  const name = a.program;
+  const bare = !name.includes('/');
+  if (!name.startsWith('/') && !(bare && !fs.existsSync(name))) return null;
+  let target;
+  try {
+    target = await kernel.findProgram(name, [name, ...a.args], bare ? '/bin:/usr/bin' : null);
+  } catch (e) {
+    if (e instanceof SysError) return null;
+    throw e;
+  }
+  const cwd = process.cwd();
+  if (cwd !== '/' && !a.dirs.some((d) => mountPoint(d.guest) === cwd || cwd.startsWith(mountPoint(d.guest) + '/'))) {
+    mkdirs(kernel, cwd);
+    kernel.mount(cwd, { type: 'hostfs', host: cwd });
+  }
+  return { program: target.program, argv: target.argv, cwd };
+}
 
 /** Creates the directories above a mount point in the root tmpfs, as mount -m would. */
 function mkdirs(kernel: Kernel, at: string): void {

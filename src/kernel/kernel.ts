@@ -8,7 +8,9 @@
 // (proc/cpu.ts). A process runs from WebAssembly.promising(_start) until it ends or sleeps
 // in a blocking syscall (syscall/gate.ts); the host's event loop is the scheduler, and a
 // sleeping process costs its JSPI stack and its memory, nothing else.
+import { existsSync } from 'node:fs';
 import posix from 'node:path/posix';
+import { fileURLToPath } from 'node:url';
 import { defaultAction, DISPOSITION, SA, SIG, sigbit, STOP_SIGNALS } from '../abi/signals.ts';
 import { E, RIGHTS, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_STREAM } from '../abi/wasi.ts';
 import { fail, Killed, KernelError, ProcExit, SysError } from './errors.ts';
@@ -19,6 +21,7 @@ import { Cpu } from './proc/cpu.ts';
 import { Exec, type ExecTarget } from './proc/exec.ts';
 import { classifyTrap, makeFaultRecord, type FaultRecord } from './proc/fault.ts';
 import { Loader, type Program } from './proc/loader.ts';
+import { startThreads } from './proc/threads.ts';
 import { type ExitStatus, type Limits, Process } from './proc/process.ts';
 import { buildImports, type SyscallTable } from './syscall/dispatch.ts';
 import { GuestMemory } from './syscall/guest-memory.ts';
@@ -28,8 +31,12 @@ import { pathSyscalls, rightsForKind } from './syscall/wasi-path.ts';
 import { pollSyscalls } from './syscall/wasi-poll.ts';
 import { sockSyscalls } from './syscall/wasi-sock.ts';
 import { iskFdSyscalls } from './syscall/isk-fd.ts';
+import { iskGuardSyscalls } from './syscall/isk-guard.ts';
+import { instrumentOptions, type InstrumentRequest } from './proc/instrument.ts';
+import { refineFault } from './proc/protect.ts';
 import { iskProcSyscalls } from './syscall/isk-proc.ts';
 import { iskSignalSyscalls } from './syscall/isk-signal.ts';
+import { iskSysSyscalls } from './syscall/isk-sys.ts';
 import { kernelBug, procExit, procFault, procSpawn } from './trace/channels.ts';
 import { DevFs } from './vfs/devfs.ts';
 import { HostFs } from './vfs/hostfs.ts';
@@ -45,9 +52,19 @@ export type MountSpec =
   | { type: 'hostfs'; host: string; readOnly?: boolean }
   | { type: 'devfs' };
 
+/** The project's built userland (sh and the commands): served at /bin by the default root. */
+export const USERLAND_BIN = fileURLToPath(new URL('../../userland/bin/', import.meta.url));
+
 export interface BootOptions {
-  /** The root filesystem; default a fresh tmpfs holding /dev (devfs) and /tmp. */
+  /**
+   * The root filesystem; default a fresh tmpfs holding /dev (devfs), /tmp, the userland at
+   * /bin (read-only) and /usr/bin (a link to it).
+   */
   root?: MountSpec | FileSystem;
+  /** For the default root: the host directory served at /bin; default USERLAND_BIN; false for none. */
+  userland?: string | false;
+  /** The node name uname(2) reports; default "isokernel". */
+  hostname?: string;
   /** More mounts, in order. */
   mounts?: { path: string; fs: MountSpec | FileSystem }[];
 }
@@ -72,10 +89,16 @@ export interface SpawnOptions {
   /** Append '/' as the last preopen (unless already there). Default true. */
   rootPreopen?: boolean;
   limits?: Partial<Limits>;
+  /**
+   * How the program is instrumented (issue 5; proc/instrument.ts), over the kernel's default
+   * (`loader.protect`): `{ nullGuard: false }` turns the null-page guard off, a number sets
+   * its size; `preempt`, `stackCheck`, `memoryLimit` likewise. Ignored for a loaded Program.
+   */
+  protect?: InstrumentRequest;
   ppid?: number;
 }
 
-const DEFAULT_LIMITS: Limits = { openFiles: 1024 };
+const DEFAULT_LIMITS: Limits = { openFiles: 1024, memoryPages: 65536, threads: 64 };
 
 export class Kernel {
   readonly cpu = new Cpu();
@@ -85,7 +108,13 @@ export class Kernel {
   /** Every process, zombies included, by pid. */
   readonly procs = new Map<number, Process>();
   readonly imports: WebAssembly.Imports;
+  /** The handlers by import module, for calls made from worker threads (proc/threads.ts). */
+  readonly syscalls: Readonly<Record<string, SyscallTable>>;
   readonly exec: Exec;
+  hostname: string;
+  /** uname's release and version. */
+  readonly release = '0.1.0';
+  readonly version = '#1 isokernel';
   /** Processes at most (spawn answers EAGAIN beyond): what stops a fork bomb kernel-wide. */
   maxProcesses = 65536;
   private readonly devMount: Mount;
@@ -94,16 +123,28 @@ export class Kernel {
   private readonly hostStdio = new Map<string, OpenFile>();
 
   private constructor(opts: BootOptions) {
+    this.hostname = opts.hostname ?? 'isokernel';
     const rootFs = opts.root === undefined ? new TmpFs() : toFs(opts.root);
     this.ns = new Namespace(rootFs);
-    if (opts.root === undefined) this.ns.root.vnode.mkdir('tmp', 0o1777);
+    if (opts.root === undefined) {
+      this.ns.root.vnode.mkdir('tmp', 0o1777);
+      const bin = opts.userland ?? (existsSync(USERLAND_BIN) ? USERLAND_BIN : false);
+      if (bin !== false) {
+        this.ns.root.vnode.mkdir('bin', 0o755);
+        this.mount('/bin', { type: 'hostfs', host: bin, readOnly: true });
+        this.ns.root.vnode.mkdir('usr', 0o755).symlink('bin', '../bin');
+      }
+    }
     this.devMount = this.ns.mount('/dev', new DevFs());
     for (const m of opts.mounts ?? []) this.mount(m.path, m.fs);
     const wasi: SyscallTable = {
       ...coreSyscalls(this), ...fdSyscalls(this), ...pathSyscalls(this), ...pollSyscalls(this), ...sockSyscalls(),
     };
-    const isk: SyscallTable = { ...iskProcSyscalls(this), ...iskSignalSyscalls(this), ...iskFdSyscalls(this) };
-    const built = buildImports(this.cpu, { wasi_snapshot_preview1: wasi, isokernel: isk }, {
+    const isk: SyscallTable = {
+      ...iskProcSyscalls(this), ...iskSignalSyscalls(this), ...iskFdSyscalls(this), ...iskGuardSyscalls(this), ...iskSysSyscalls(this),
+    };
+    this.syscalls = { wasi_snapshot_preview1: wasi, isokernel: isk };
+    const built = buildImports(this.cpu, this.syscalls, {
       sig_next: () => this.sigNext(),
       sig_return: () => this.sigReturn(),
       sig_wait: new WebAssembly.Suspending(() => this.sigWait()),
@@ -136,11 +177,25 @@ export class Kernel {
   }
 
   /** Compiles (or finds in the cache) a program; throws a KernelError saying what is wrong. */
-  async load(program: SpawnOptions['program']): Promise<Program> {
-    if (typeof program === 'string') return this.loader.loadPath(program);
-    if (program instanceof Uint8Array) return this.loader.loadBytes(program, '<bytes>');
+  async load(program: SpawnOptions['program'], protect?: InstrumentRequest): Promise<Program> {
+    const opts = instrumentOptions(this.loader.protect, protect);
+    if (typeof program === 'string') return this.loader.loadPath(program, opts);
+    if (program instanceof Uint8Array) return this.loader.loadBytes(program, '<bytes>', opts);
     if (program instanceof WebAssembly.Module) return this.loader.fromModule(program, '<module>');
     return program;
+  }
+
+  /**
+   * Finds a program by its path in the kernel's namespace (from the root, or PATH-searched
+   * when `search` is given and the name has no `/`), as a guest's spawn would: a module, or
+   * a `#!` script and its interpreter. `argv` is adjusted for a script. Throws SysError.
+   */
+  async findProgram(path: string, argv: string[], search: string | null = null): Promise<ExecTarget> {
+    for (;;) {
+      const r = this.exec.find(this.ns.root, this.ns.root, path, argv, search);
+      if (!(r instanceof Promise)) return r;
+      await r;
+    }
   }
 
   /**
@@ -182,11 +237,11 @@ export class Kernel {
     }
     this.register(p, parent);
 
-    const cached = typeof o.program === 'string' ? this.loader.cachedPath(o.program)
+    const cached = typeof o.program === 'string' ? this.loader.cachedPath(o.program, instrumentOptions(this.loader.protect, o.protect))
       : o.program instanceof Uint8Array || o.program instanceof WebAssembly.Module ? null : o.program;
     if (cached) queueMicrotask(() => this.start(p, cached));
     else {
-      this.load(o.program).then((prog) => this.start(p, prog), (e: Error) => {
+      this.load(o.program, o.protect).then((prog) => this.start(p, prog), (e: Error) => {
         p.error = e;
         this.end(p, { code: (e as KernelError).code === 'ENOENT' ? 127 : 126, signal: null });
       });
@@ -494,6 +549,11 @@ export class Kernel {
 
   private start(p: Process, prog: Program): void {
     if (p.pendingKill) return this.end(p, { code: null, signal: p.pendingKill });
+    if (prog.threads) {
+      // A threaded program runs all its threads on workers (proc/threads.ts).
+      startThreads(this, p, prog).then(() => this.end(p, { code: 0, signal: null }), (e: unknown) => this.abnormal(p, prog, e));
+      return;
+    }
     let inst: WebAssembly.Instance;
     try {
       inst = new WebAssembly.Instance(prog.module, this.imports);
@@ -523,6 +583,7 @@ export class Kernel {
     let record: FaultRecord;
     if (trap) {
       record = makeFaultRecord(e as Error, trap, p.pid, p.program, prog.functionNames());
+      if (prog.protection) refineFault(record, p, prog.protection, prog.functionNames());
     } else {
       // A kernel bug in a syscall: the process dies with SIGSYS; the kernel goes on.
       const err = e instanceof Error ? e : new Error(String(e));

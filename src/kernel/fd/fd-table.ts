@@ -115,20 +115,15 @@ export class FdTable {
   }
 
   /**
-   * A child's table at spawn: every entry at the same number, close-on-exec ones too — the
-   * file actions run first, as in a forked child, and may dup2 from them; then
-   * closeOnExec() drops what is still marked.
+   * A child's table at spawn: every entry but the close-on-exec ones, at the same numbers.
+   * (The file actions may still name a close-on-exec descriptor of the parent: see
+   * parentEntry in syscall/isk-proc.ts.)
    */
   inheritFrom(parent: FdTable): void {
     for (let fd = 0; fd < parent.entries.length; fd++) {
       const e = parent.entries[fd];
-      if (e && fd < this.limit) this.setAt(fd, { ...e });
+      if (e && !e.cloexec && fd < this.limit) this.setAt(fd, { ...e });
     }
-  }
-
-  /** Closes every close-on-exec descriptor (the exec half of spawn). */
-  closeOnExec(): void {
-    for (let fd = 0; fd < this.entries.length; fd++) if (this.entries[fd]?.cloexec) this.close(fd);
   }
 
   /** Every open descriptor, in order. */

@@ -4,8 +4,9 @@
 // the last writer's close is EOF for readers and the last reader's close makes writes fail
 // with EPIPE (the syscall layer raises SIGPIPE). A write of at most PIPE_BUF bytes goes in
 // whole or waits; a larger one moves what fits (the syscall layer waits for room for the
-// rest when the end is blocking). Data is kept as the chunks writers gave, copied once in
-// and once out, so an idle pipe holds no buffer at all.
+// rest when the end is blocking). Data sits in a 64 KiB ring, copied once in and once out;
+// the ring is taken from a small kernel-wide pool at the first write and given back when
+// the pipe drains, so busy pipes allocate nothing and an idle pipe holds no buffer.
 import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
 import type { Stat } from '../vfs/vnode.ts';
@@ -35,10 +36,14 @@ class WaitQueue {
   }
 }
 
+/** Free rings, kept for the next pipe that has data (at most POOL_MAX of them). */
+const pool: Uint8Array[] = [];
+const POOL_MAX = 64;
+
 export class Pipe {
-  private readonly chunks: Uint8Array[] = [];
-  /** Bytes already read from chunks[0]. */
-  private headOffset = 0;
+  private ring: Uint8Array | null = null;
+  /** Where the next byte to read is. */
+  private head = 0;
   size = 0;
   readers = 0;
   writers = 0;
@@ -49,28 +54,36 @@ export class Pipe {
     return PIPE_CAPACITY - this.size;
   }
 
+  /** Appends src (the caller has checked it fits). */
   push(src: Uint8Array): void {
-    this.chunks.push(src.slice());
+    const ring = (this.ring ??= pool.pop() ?? new Uint8Array(PIPE_CAPACITY));
+    const tail = (this.head + this.size) % PIPE_CAPACITY;
+    const first = Math.min(src.length, PIPE_CAPACITY - tail);
+    ring.set(first === src.length ? src : src.subarray(0, first), tail);
+    if (first < src.length) ring.set(src.subarray(first), 0);
     this.size += src.length;
     this.readable.wake();
   }
 
   take(dst: Uint8Array): number {
-    let n = 0;
-    while (n < dst.length && this.chunks.length > 0) {
-      const c = this.chunks[0]!;
-      const k = Math.min(dst.length - n, c.length - this.headOffset);
-      dst.set(c.subarray(this.headOffset, this.headOffset + k), n);
-      n += k;
-      this.headOffset += k;
-      if (this.headOffset === c.length) {
-        this.chunks.shift();
-        this.headOffset = 0;
-      }
-    }
+    const ring = this.ring!;
+    const n = Math.min(dst.length, this.size);
+    const first = Math.min(n, PIPE_CAPACITY - this.head);
+    dst.set(ring.subarray(this.head, this.head + first));
+    if (first < n) dst.set(ring.subarray(0, n - first), first);
+    this.head = (this.head + n) % PIPE_CAPACITY;
     this.size -= n;
+    if (this.size === 0) this.release();
     this.writable.wake();
     return n;
+  }
+
+  /** Gives the ring back (the pipe is empty, or no one can read it any more). */
+  release(): void {
+    if (this.ring && pool.length < POOL_MAX) pool.push(this.ring);
+    this.ring = null;
+    this.head = 0;
+    this.size = 0;
   }
 
   /** Both ends: [read end, write end], each with one reference to be taken by a descriptor. */
@@ -112,7 +125,10 @@ export class PipeReader extends OpenFile {
 
   override close(): void {
     const p = this.pipe;
-    if (--p.readers === 0) p.writable.wake();
+    if (--p.readers === 0) {
+      p.release(); // nobody will read what is left
+      p.writable.wake();
+    }
   }
 }
 

@@ -26,6 +26,8 @@ export interface FaultRecord {
   frames: FaultFrame[];
   /** The faulting address, where known (the null-page guard reports it). */
   address: number | null;
+  /** In a threaded process, the thread that trapped (0 = the main thread). */
+  tid?: number;
 }
 
 interface TrapClass {
@@ -33,8 +35,26 @@ interface TrapClass {
   kind: string;
 }
 
+/**
+ * A fault the kernel raises itself, from a check the instrumenter put in the guest's code
+ * (proc/instrument.ts, syscall/isk-guard.ts): a null-page access, a stack overflow. It
+ * unwinds the guest like a trap and is recorded like one, with the faulting address.
+ */
+export class GuestFault extends Error {
+  readonly signal: number;
+  readonly kind: string;
+  readonly address: number | null;
+  constructor(signal: number, kind: string, address: number | null, message: string) {
+    super(message);
+    this.signal = signal;
+    this.kind = kind;
+    this.address = address;
+  }
+}
+
 /** Maps an exception thrown out of guest code to a signal, or null if it is not a trap. */
 export function classifyTrap(e: unknown): TrapClass | null {
+  if (e instanceof GuestFault) return { signal: e.signal, kind: e.kind };
   if (e instanceof RangeError && /call stack/i.test(e.message)) return { signal: SIG.SEGV, kind: 'stack overflow' };
   if (!(e instanceof WebAssembly.RuntimeError)) return null;
   const m = e.message.toLowerCase();
@@ -70,14 +90,14 @@ export function makeFaultRecord(
 ): FaultRecord {
   return {
     time: new Date(), pid, program, signal: cls.signal, signalName: signalName(cls.signal),
-    kind: cls.kind, message: e.message, frames: wasmFrames(e, names), address: null,
+    kind: cls.kind, message: e.message, frames: wasmFrames(e, names), address: e instanceof GuestFault ? e.address : null,
   };
 }
 
 /** The record as one block of text, as `isokernel run` prints it to stderr. */
 export function formatFaultRecord(r: FaultRecord): string {
   const lines = [
-    `isokernel: fault: pid ${r.pid} (${r.program}) killed by ${r.signalName}: ${r.kind}` +
+    `isokernel: fault: pid ${r.pid}${r.tid !== undefined ? ` thread ${r.tid}` : ''} (${r.program}) killed by ${r.signalName}: ${r.kind}` +
       (r.address !== null ? ` at address 0x${r.address.toString(16)}` : ''),
     `  message: ${r.message}`,
   ];

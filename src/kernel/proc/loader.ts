@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { KernelError } from '../errors.ts';
 import { parseFunctionNames, splitCustomSections } from './wasm-sections.ts';
+import { THREAD_SPAWN_MODULE, threadSpec, type ThreadSpec } from './thread-module.ts';
+import { DEFAULT_INSTRUMENT, variantKey, type InstrumentOptions, type ProtectionInfo } from './instrument.ts';
+import { compileProtected } from './protect.ts';
 
 export interface Program {
   readonly module: WebAssembly.Module;
@@ -17,6 +20,10 @@ export interface Program {
   readonly name: string;
   /** Custom sections kept aside at load (see wasm-sections.ts): "name", ".debug_line", ... */
   readonly custom: Map<string, Uint8Array>;
+  /** Set for a threaded (wasi-threads) program: it runs on workers (proc/threads.ts). */
+  readonly threads?: ThreadSpec | null;
+  /** The instrumentation it was compiled with (proc/instrument.ts), or null if none. */
+  readonly protection?: ProtectionInfo | null;
   /** Function names by index, parsed on first use. */
   functionNames(): Map<number, string>;
 }
@@ -37,14 +44,16 @@ export class Loader {
   private readonly inFlight = new Map<string, Promise<Program>>();
   /** Import names the kernel provides, by module. */
   private readonly provided: Map<string, Set<string>>;
+  /** How programs are instrumented unless a load asks otherwise (issue 5); part of every cache key. */
+  protect: Readonly<InstrumentOptions> = DEFAULT_INSTRUMENT;
 
   constructor(provided: Map<string, Set<string>>) {
     this.provided = provided;
   }
 
   /** The compiled program for a host path, if it is cached and unchanged. */
-  cachedPath(path: string): Program | null {
-    const e = this.byPath.get(path);
+  cachedPath(path: string, protect: Readonly<InstrumentOptions> = this.protect): Program | null {
+    const e = this.byPath.get(`${path}\0${variantKey(protect)}`);
     if (!e) return null;
     let st: fs.Stats;
     try {
@@ -56,18 +65,19 @@ export class Loader {
   }
 
   /** Loads a program from a host path. */
-  loadPath(path: string): Promise<Program> {
-    const cached = this.cachedPath(path);
+  loadPath(path: string, protect: Readonly<InstrumentOptions> = this.protect): Promise<Program> {
+    const cached = this.cachedPath(path, protect);
     if (cached) return Promise.resolve(cached);
-    let pending = this.inFlight.get(path);
+    const key = `${path}\0${variantKey(protect)}`;
+    let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.readAndLoad(path).finally(() => this.inFlight.delete(path));
-      this.inFlight.set(path, pending);
+      pending = this.readAndLoad(path, protect).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
     }
     return pending;
   }
 
-  private async readAndLoad(path: string): Promise<Program> {
+  private async readAndLoad(path: string, protect: Readonly<InstrumentOptions>): Promise<Program> {
     let bytes: Buffer;
     let st: fs.Stats;
     try {
@@ -79,13 +89,13 @@ export class Loader {
       const code = (e as NodeJS.ErrnoException).code;
       throw new KernelError(code === 'ENOENT' ? 'ENOENT' : 'ENOEXEC', `${path}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
-    const program = await this.loadBytes(bytes, path);
-    this.byPath.set(path, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, program });
+    const program = await this.loadBytes(bytes, path, protect);
+    this.byPath.set(`${path}\0${variantKey(protect)}`, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, program });
     return program;
   }
 
   /** Loads a program from bytes; `name` is used in messages. */
-  async loadBytes(bytes: Uint8Array, name: string): Promise<Program> {
+  async loadBytes(bytes: Uint8Array, name: string, protect: Readonly<InstrumentOptions> = this.protect): Promise<Program> {
     if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
       throw new KernelError('ENOEXEC', `${name}: not a WebAssembly module (bad magic number)`);
     }
@@ -93,17 +103,18 @@ export class Loader {
       throw new KernelError('ENOEXEC', `${name}: unsupported WebAssembly binary version ${bytes[4]} (only 1)`);
     }
     const hash = createHash('sha256').update(bytes).digest('hex');
-    const hit = this.byHash.get(hash);
+    const key = hash + variantKey(protect);
+    const hit = this.byHash.get(key);
     if (hit) return hit;
     const { code, custom } = splitCustomSections(bytes);
-    let module: WebAssembly.Module;
+    let compiled;
     try {
-      module = await WebAssembly.compile(code);
+      compiled = await compileProtected(code, custom.get('name'), protect, name);
     } catch (e) {
       throw new KernelError('ENOEXEC', `${name}: invalid WebAssembly module: ${(e as Error).message}`);
     }
-    const program = this.check(module, hash, name, custom);
-    this.byHash.set(hash, program);
+    const program = this.check(compiled.module, hash, name, custom, code, compiled.protection);
+    this.byHash.set(key, program);
     return program;
   }
 
@@ -115,8 +126,12 @@ export class Loader {
     return this.check(module, `module:${name}`, name, custom);
   }
 
-  private check(module: WebAssembly.Module, hash: string, name: string, custom: Map<string, Uint8Array>): Program {
+  private check(module: WebAssembly.Module, hash: string, name: string, custom: Map<string, Uint8Array>,
+    bytes: Uint8Array | null = null, protection: ProtectionInfo | null = null): Program {
+    const threads = threadSpec(module, bytes, name);
     for (const imp of WebAssembly.Module.imports(module)) {
+      // A threaded program's shared memory and thread-spawn come from proc/threads.ts.
+      if (threads && (imp.kind === 'memory' || (imp.module === THREAD_SPAWN_MODULE && imp.name === threads.spawn))) continue;
       const names = this.provided.get(imp.module);
       if (!names || !names.has(imp.name) || imp.kind !== 'function') {
         throw new KernelError('ENOEXEC',
@@ -128,10 +143,10 @@ export class Loader {
     if (exports.get('_start') !== 'function') {
       throw new KernelError('ENOEXEC', `${name}: not a WASI command: it exports no _start function`);
     }
-    if (exports.get('memory') !== 'memory') {
+    if (exports.get('memory') !== 'memory' && !threads) {
       throw new KernelError('ENOEXEC', `${name}: not a WASI command: it exports no memory`);
     }
     let names: Map<number, string> | null = null;
-    return { module, hash, name, custom, functionNames: () => (names ??= parseFunctionNames(custom.get('name'))) };
+    return { module, hash, name, custom, threads, protection, functionNames: () => (names ??= parseFunctionNames(custom.get('name'))) };
   }
 }

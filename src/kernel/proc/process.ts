@@ -41,6 +41,13 @@ export interface Accounting {
 export interface Limits {
   /** RLIMIT_NOFILE. */
   openFiles: number;
+  /**
+   * Linear memory, in 64 KiB pages: memory.grow beyond it fails (returns -1; malloc gets
+   * NULL). Enforced by the instrumentation (syscall/isk-guard.ts); 65536 is wasm32's 4 GiB.
+   */
+  memoryPages: number;
+  /** Threads of a wasi-threads process, its main thread included (thread-spawn: EAGAIN). */
+  threads: number;
 }
 
 /** Marker returned by a syscall handler that has called block(). Never a valid errno. */

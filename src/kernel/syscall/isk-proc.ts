@@ -10,6 +10,7 @@ import type { Process } from '../proc/process.ts';
 import { type Loc } from '../vfs/namespace.ts';
 import { openAt } from '../vfs/ops.ts';
 import type { SyscallTable } from './dispatch.ts';
+import type { FdEntry } from '../fd/fd-table.ts';
 import type { GuestMemory } from './guest-memory.ts';
 import { rightsForKind } from './wasi-path.ts';
 
@@ -100,7 +101,29 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
     return cwd;
   };
 
-  const applyAction = (c: Process, a: FileAction): void => {
+  /**
+   * The file actions run, as in a forked child, before exec closes the close-on-exec
+   * descriptors; the child's table leaves those out from the start (a parent with many of
+   * them would otherwise make every spawn copy and close them all), so a dup2 whose source
+   * is one of them takes it from the parent — unless an earlier action touched that number.
+   */
+  const sourceEntry = (p: Process, c: Process, fd: number, touched: Set<number>): FdEntry | null => {
+    if (c.fds.has(fd)) return c.fds.get(fd);
+    if (!touched.has(fd) && p.fds.has(fd)) return p.fds.get(fd);
+    return null;
+  };
+
+  const applyAction = (p: Process, c: Process, a: FileAction, touched: Set<number>): void => {
+    if (a.kind === ACTION.OPEN || a.kind === ACTION.CLOSE) touched.add(a.fd);
+    if (a.kind === ACTION.DUP2) {
+      const src = sourceEntry(p, c, a.fd, touched);
+      if (!src) fail(E.BADF);
+      if (a.arg < 0 || a.arg >= c.fds.limit) fail(E.BADF);
+      // onto itself: the descriptor stays, with close-on-exec cleared (it is inherited)
+      if (a.fd !== a.arg || !c.fds.has(a.fd)) c.fds.setAt(a.arg, { ...src, cloexec: false });
+      touched.add(a.arg);
+      return;
+    }
     switch (a.kind) {
       case ACTION.OPEN: {
         if (a.fd < 0 || a.fd >= c.fds.limit) fail(E.BADF);
@@ -135,16 +158,14 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
       case ACTION.CLOSE:
         c.fds.close(a.fd);
         return;
-      case ACTION.DUP2:
-        if (a.fd === a.arg) c.fds.get(a.fd).cloexec = false;
-        else c.fds.dup2(a.fd, a.arg);
-        return;
       case ACTION.CHDIR:
         c.cwd = dirAt(c, c.cwd, a.path!);
         c.cwdPath = ns.pathOf(c.cwd, c.root) ?? joinPath(c.cwdPath, a.path!);
         return;
       case ACTION.FCHDIR: {
-        const f = c.fds.get(a.fd).file;
+        const src = sourceEntry(p, c, a.fd, touched);
+        if (!src) return fail(E.BADF);
+        const f = src.file;
         if (!(f instanceof DirectoryFile) || f.loc === null) fail(E.NOTDIR);
         c.cwd = f.loc;
         c.cwdPath = ns.pathOf(f.loc, c.root) ?? c.cwdPath;
@@ -212,8 +233,8 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
               if (sigdef & sigbit(sig)) c.sig.setAction(sig, { disposition: DISPOSITION.DEFAULT, mask: 0, flags: 0 });
             }
           }
-          for (const a of actions) applyAction(c, a);
-          c.fds.closeOnExec();
+          const touched = new Set<number>();
+          for (const a of actions) applyAction(p, c, a, touched);
         } catch (e) {
           k.discardChild(c);
           throw e;

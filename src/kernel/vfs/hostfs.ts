@@ -80,7 +80,7 @@
 import {
   closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, linkSync, lstatSync,
   lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmdirSync,
-  realpathSync, statfsSync, statSync, symlinkSync, unlinkSync, writeSync, type BigIntStats,
+  realpathSync, statfsSync, chmodSync, fchmodSync, statSync, symlinkSync, unlinkSync, writeSync, type BigIntStats,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { E, ERRNO_NAMES, FILETYPE } from '../../abi/wasi.ts';
@@ -253,6 +253,16 @@ export class HostVnode extends Vnode {
     const m = secs(mtim, cur.mtim);
     const fd = this.openFd();
     host(() => (fd !== undefined ? futimesSync(fd, a, m) : lutimesSync(this.hostPath, a, m)));
+  }
+
+  /** Errors: EROFS, ENOENT (moved), host errors. A symlink's own mode cannot change (Linux). */
+  override chmod(mode: number): void {
+    this.fs.checkWritable();
+    if (this.filetype === FILETYPE.SYMBOLIC_LINK) fail(E.NOTSUP);
+    const fd = this.openFd();
+    if (fd !== undefined) return host(() => fchmodSync(fd, mode & 0o7777));
+    this.verify(); // then by path: only a host process racing us could swap it (see the note)
+    host(() => chmodSync(this.hostPath, mode & 0o7777));
   }
 
   /** Errors: EROFS, EISDIR, EINVAL (not a regular file), ENOENT, host errors. */

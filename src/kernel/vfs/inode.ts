@@ -86,6 +86,13 @@ export abstract class MemVnode extends Vnode {
   }
 
   /** Errors: EROFS on a read-only filesystem. */
+  override chmod(mode: number): void {
+    if (this.fs.readOnly) fail(E.ROFS);
+    this.mode = mode & 0o7777;
+    this.ctim = nowNs();
+  }
+
+  /** Errors: EROFS on a read-only filesystem. */
   override setTimes(atim: TimeSpec, mtim: TimeSpec): void {
     if (this.fs.readOnly) fail(E.ROFS);
     const now = nowNs();

@@ -94,6 +94,11 @@ export abstract class Vnode {
     fail(E.NOTSUP);
   }
 
+  /** Sets the permission bits (chmod; ctime becomes now). EROFS on a read-only filesystem. */
+  chmod(_mode: number): void {
+    fail(E.PERM);
+  }
+
   /** Sets the size of a regular file (path_filestat_set_size, O_TRUNC). */
   truncate(_size: number): void {
     fail(this.filetype === FILETYPE.DIRECTORY ? E.ISDIR : E.INVAL);

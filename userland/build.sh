@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the userland the kernel serves at /bin (src/kernel/kernel.ts, USERLAND_BIN):
+#   userland/sh/*.c        -> bin/sh   (one program)
+#   userland/cmd/NAME.c    -> bin/NAME (one program each; NAME is the command)
+# with Debian's clang-14 for wasm32-wasi against the project's C library (include/,
+# lib/libisokernel.a). The binaries are committed with their sources; bin/sources.sha256
+# records what they were built from (tests fail when a source no longer matches).
+#
+# Environment: CC (default clang-14), JOBS (default: the number of CPUs).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(cd .. && pwd)
+CC=${CC:-clang-14}
+JOBS=${JOBS:-$(nproc)}
+CFLAGS="--target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror -Wl,--strip-debug -I$root/include -Icommon"
+LIBS="-L$root/lib -lisokernel"
+
+[ -f "$root/lib/libisokernel.a" ] || { echo "build.sh: lib/libisokernel.a is missing: run lib/build.sh" >&2; exit 1; }
+mkdir -p bin
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+build() { # NAME SOURCES...
+  local name=$1; shift
+  # shellcheck disable=SC2086
+  if "$CC" $CFLAGS "$@" $LIBS -o "bin/$name.tmp" 2>"$tmp/$name.err"; then
+    chmod 755 "bin/$name.tmp"
+    mv "bin/$name.tmp" "bin/$name"
+    printf 'built bin/%-12s %7d bytes\n' "$name" "$(stat -c %s "bin/$name")"
+  else
+    rm -f "bin/$name.tmp"
+    cat "$tmp/$name.err" >&2
+    echo "FAILED $name" >&2
+    return 1
+  fi
+}
+export -f build
+export CC CFLAGS LIBS tmp
+
+status=0
+shsrc=$(ls sh/*.c 2>/dev/null || true)
+jobs=()
+[ -n "$shsrc" ] && jobs+=("sh $shsrc")
+for f in cmd/*.c; do [ -e "$f" ] && jobs+=("$(basename "$f" .c) $f"); done
+printf '%s\n' "${jobs[@]}" | xargs -P "$JOBS" -I{} bash -c 'build {}' || status=1
+
+# Binaries whose source is gone.
+for b in bin/*; do
+  n=$(basename "$b")
+  [ "$n" = sources.sha256 ] && continue
+  if [ "$n" = sh ]; then [ -n "$shsrc" ] && continue; elif [ -e "cmd/$n.c" ]; then continue; fi
+  rm -f "$b"; echo "removed $b (no source)"
+done
+
+{
+  sha256sum "$root/include/isokernel.h" "$root/lib/libisokernel.a" | sed "s#  $root/#  #"
+  ls common/*.h sh/*.[ch] cmd/*.c 2>/dev/null | xargs -r sha256sum
+} >bin/sources.sha256
+[ "$status" -eq 0 ] || { echo "build.sh: some programs failed to compile" >&2; exit 1; }
+echo "build.sh: $(ls bin | grep -vc sources.sha256) programs built"
