@@ -16,7 +16,7 @@ NATIVE_FLAGS=(-O2 -Wall -Wextra)
 
 if [[ "$what" == wasm || "$what" == all ]]; then
   mkdir -p "$here/wasm"
-  for prog in bench hello sleeper; do
+  for prog in bench hello sleeper compute; do
     "$CLANG" "${WASI_FLAGS[@]}" -o "$here/wasm/$prog.wasm" "$src/$prog.c"
   done
   # proc.c spawns and pipes through the project's C library (include/isokernel.h,

@@ -226,6 +226,11 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(`${BENCH_DIR}results.md`, md);
   log('wrote bench/results.md');
+
+  // The instrumentation's cost and preemption latency (issue 5): a script of its own, which
+  // prints its table and writes bench/results-protect.md.
+  log('instrumentation: compute overhead, preemption latency (bench/instrument.ts)');
+  console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}instrument.ts`], [])}`);
 }
 
 await main();

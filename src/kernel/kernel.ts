@@ -92,7 +92,8 @@ export interface SpawnOptions {
   /**
    * How the program is instrumented (issue 5; proc/instrument.ts), over the kernel's default
    * (`loader.protect`): `{ nullGuard: false }` turns the null-page guard off, a number sets
-   * its size; `preempt`, `stackCheck`, `memoryLimit` likewise. Ignored for a loaded Program.
+   * its size; `preempt`, `stackCheck`, `memoryLimit` likewise. Ignored for a loaded Program
+   * and for a compiled WebAssembly.Module (whose bytes the kernel cannot rewrite).
    */
   protect?: InstrumentRequest;
   ppid?: number;

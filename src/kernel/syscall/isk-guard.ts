@@ -3,7 +3,7 @@
 //
 //   fault_null(address, flags)   a load or store in the null page: SIGSEGV, never returns
 //   fault_stack(sp)              __stack_pointer set below the stack: SIGSEGV, never returns
-//   preempt() -> fuel            the fuel ran out: yield if the time slice is up (blocking)
+//   preempt() -> fuel            the fuel ran out: yield if the tick is up (blocking)
 //   memory_grow(delta) -> old    memory.grow under the process's memory page limit
 //
 // Preemption. The host's event loop is the scheduler (kernel.ts): a process runs until it
@@ -54,7 +54,7 @@ interface SchedState {
   rotated: boolean;
   /** Its entry in the run queue while it waits there. */
   waiter: Waiter | null;
-  /** Times it was preempted. */
+  /** Times its slice ran out (it went to the back of the run queue). */
   preemptions: number;
 }
 
