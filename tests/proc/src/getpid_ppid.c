@@ -13,12 +13,8 @@ int main(int argc, char **argv) {
   int st;
   int pid = 0, ppid = 0;
   int p[2];
-  CHECK_OK(pipe(p));
   posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-  posix_spawn_file_actions_addclose(&fa, p[0]);
-  posix_spawn_file_actions_addclose(&fa, p[1]);
+  stdout_to_pipe(&fa, p);
   pid_t child = start_helper(&fa, NULL, "ids-raw", NULL);
   posix_spawn_file_actions_destroy(&fa);
   close(p[1]);

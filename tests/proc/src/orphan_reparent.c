@@ -19,12 +19,8 @@ int main(int argc, char **argv) {
   pid_t me = getpid();
 
   int p[2];
-  CHECK_OK(pipe(p));
   posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-  posix_spawn_file_actions_addclose(&fa, p[0]);
-  posix_spawn_file_actions_addclose(&fa, p[1]);
+  stdout_to_pipe(&fa, p);
   pid_t child = start_helper(&fa, NULL, "spawn-orphan", NULL);
   posix_spawn_file_actions_destroy(&fa);
   close(p[1]);

@@ -11,12 +11,8 @@
 int main(int argc, char **argv) {
   proc_init(argc, argv);
   int p[2];
-  CHECK_OK(pipe(p));
   posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-  posix_spawn_file_actions_addclose(&fa, p[0]);
-  posix_spawn_file_actions_addclose(&fa, p[1]);
+  stdout_to_pipe(&fa, p);
   pid_t pids[WRITERS];
   for (int i = 0; i < WRITERS; i++) {
     char c[2] = {(char)('a' + i), 0};

@@ -218,17 +218,25 @@ static inline char *read_all(int fd) {
 }
 
 /**
+ * Makes a pipe p and file actions fa (initialised; the caller destroys them) that give a
+ * spawned child the pipe's write end as its stdout and close both ends' other numbers.
+ */
+static inline void stdout_to_pipe(posix_spawn_file_actions_t *fa, int p[2]) {
+  CHECK_OK(pipe(p));
+  posix_spawn_file_actions_init(fa);
+  posix_spawn_file_actions_adddup2(fa, p[1], 1);
+  posix_spawn_file_actions_addclose(fa, p[0]);
+  posix_spawn_file_actions_addclose(fa, p[1]);
+}
+
+/**
  * Runs the helper (sub-command and arguments, NULL-terminated) with its stdout on a pipe
  * and returns what it wrote (malloc'd); its wait status goes to *status.
  */
 static inline char *capture_helper(int *status, ...) {
   int p[2];
-  CHECK_OK(pipe(p));
   posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-  posix_spawn_file_actions_addclose(&fa, p[0]);
-  posix_spawn_file_actions_addclose(&fa, p[1]);
+  stdout_to_pipe(&fa, p);
   va_list ap;
   va_start(ap, status);
   pid_t pid = -1;

@@ -19,12 +19,8 @@ int main(int argc, char **argv) {
   on_signal(SIGALRM, on_alarm, SA_RESTART);
 
   int p[2];
-  CHECK_OK(pipe(p));
   posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-  posix_spawn_file_actions_addclose(&fa, p[0]);
-  posix_spawn_file_actions_addclose(&fa, p[1]);
+  stdout_to_pipe(&fa, p);
   pid_t pid = start_helper(&fa, NULL, "sleep-write", "500", "x", NULL);
   posix_spawn_file_actions_destroy(&fa);
   close(p[1]);
