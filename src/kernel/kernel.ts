@@ -99,7 +99,7 @@ export interface SpawnOptions {
   ppid?: number;
 }
 
-const DEFAULT_LIMITS: Limits = { openFiles: 1024, memoryPages: 65536, threads: 64 };
+const DEFAULT_LIMITS: Limits = { openFiles: 1024, memoryPages: 65536, threads: 64, coreBytes: 0 };
 
 export class Kernel {
   readonly cpu = new Cpu();

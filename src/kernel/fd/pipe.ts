@@ -10,31 +10,12 @@
 import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
 import type { Stat } from '../vfs/vnode.ts';
+import { WaitQueue } from '../wait-queue.ts';
 import { OpenFile, WOULD_BLOCK } from './open-file.ts';
 import { streamStat } from './stdio.ts';
 
 export const PIPE_BUF = 4096;
 export const PIPE_CAPACITY = 65536;
-
-/** A promise that many may wait on, settled and replaced by wake(). */
-class WaitQueue {
-  private waiting: { promise: Promise<void>; resolve: () => void } | null = null;
-
-  wait(): Promise<void> {
-    if (!this.waiting) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.waiting = { promise, resolve };
-    }
-    return this.waiting.promise;
-  }
-
-  wake(): void {
-    const w = this.waiting;
-    this.waiting = null;
-    w?.resolve();
-  }
-}
 
 /** Free rings, kept for the next pipe that has data (at most POOL_MAX of them). */
 const pool: Uint8Array[] = [];

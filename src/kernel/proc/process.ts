@@ -12,6 +12,7 @@ import type { GuestMemory } from '../syscall/guest-memory.ts';
 import type { CaptureOutput } from '../fd/stdio.ts';
 import { fail } from '../errors.ts';
 import { SignalState } from './signals.ts';
+import { WaitQueue } from '../wait-queue.ts';
 
 export type ProcState = 'embryo' | 'running' | 'runnable' | 'sleeping' | 'stopped' | 'zombie';
 
@@ -48,6 +49,8 @@ export interface Limits {
   memoryPages: number;
   /** Threads of a wasi-threads process, its main thread included (thread-spawn: EAGAIN). */
   threads: number;
+  /** RLIMIT_CORE: the largest core file a fault may write, in bytes; 0 = no core file. */
+  coreBytes: number;
 }
 
 /** Marker returned by a syscall handler that has called block(). Never a valid errno. */
@@ -119,7 +122,7 @@ export class Process {
   pendingKill = 0;
   private wake: (() => void) | null = null;
   private continued: (() => void) | null = null;
-  private childEvent: { promise: Promise<void>; resolve: () => void } | null = null;
+  private readonly childEvents = new WaitQueue();
   /** Timers armed for the current sleep; cleared when it ends, however it ends. */
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -194,18 +197,11 @@ export class Process {
 
   /** Resolves at the next change of state of a child (wait sleeps on it). */
   nextChildEvent(): Promise<void> {
-    if (!this.childEvent) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((r) => (resolve = r));
-      this.childEvent = { promise, resolve };
-    }
-    return this.childEvent.promise;
+    return this.childEvents.wait();
   }
 
   childChanged(): void {
-    const ev = this.childEvent;
-    this.childEvent = null;
-    ev?.resolve();
+    this.childEvents.wake();
   }
 
   /** Sleeps until `until` settles or interrupt() is called. */

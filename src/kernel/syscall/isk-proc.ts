@@ -183,6 +183,15 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
     return false;
   };
 
+  /** getpgid/getsid: the group or session of `pid` (0: the caller). ESRCH. */
+  const idOf = (p: Process, pid: number, out: number, which: 'pgid' | 'sid'): number => {
+    p.mem!.check(out, 4);
+    const t = pid === 0 ? p : k.procs.get(pid);
+    if (!t) fail(E.SRCH);
+    p.mem!.setU32(out, t[which]);
+    return 0;
+  };
+
   const matches = (p: Process, c: Process, pid: number): boolean =>
     pid > 0 ? c.pid === pid : pid === -1 ? true : pid === 0 ? c.pgid === p.pgid : c.pgid === -pid;
 
@@ -309,26 +318,8 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
 
     getpid: { params: ['i32'], handler: (p: Process, out: number) => (p.mem!.setU32(out, p.pid), 0) },
     getppid: { params: ['i32'], handler: (p: Process, out: number) => (p.mem!.setU32(out, p.ppid), 0) },
-    getpgid: {
-      params: ['i32', 'i32'],
-      handler: (p: Process, pid: number, out: number) => {
-        p.mem!.check(out, 4);
-        const t = pid === 0 ? p : k.procs.get(pid);
-        if (!t) fail(E.SRCH);
-        p.mem!.setU32(out, t.pgid);
-        return 0;
-      },
-    },
-    getsid: {
-      params: ['i32', 'i32'],
-      handler: (p: Process, pid: number, out: number) => {
-        p.mem!.check(out, 4);
-        const t = pid === 0 ? p : k.procs.get(pid);
-        if (!t) fail(E.SRCH);
-        p.mem!.setU32(out, t.sid);
-        return 0;
-      },
-    },
+    getpgid: { params: ['i32', 'i32'], handler: (p: Process, pid: number, out: number) => idOf(p, pid, out, 'pgid') },
+    getsid: { params: ['i32', 'i32'], handler: (p: Process, pid: number, out: number) => idOf(p, pid, out, 'sid') },
     setpgid: {
       params: ['i32', 'i32'],
       handler: (p: Process, pid: number, pgid: number) => {
