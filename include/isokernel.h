@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -239,6 +240,50 @@ int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd, int
 int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *__restrict fa,
                                          const char *__restrict path);
 int posix_spawn_file_actions_addfchdir_np(posix_spawn_file_actions_t *fa, int fd);
+
+/* ---------------------------------------------------------------------- <sys/resource.h> */
+
+/* Resource limits (wasi-libc's <sys/resource.h> has none): Linux's numbers and layout. The
+ * limits the kernel does not enforce (STACK, RSS, MEMLOCK, LOCKS, SIGPENDING, MSGQUEUE, NICE,
+ * RTPRIO, RTTIME) read as unlimited (NICE, RTPRIO: 0) and cannot be set (EINVAL). DATA and AS
+ * are one limit: linear memory, in whole 64 KiB pages. */
+typedef unsigned long long rlim_t;
+struct rlimit {
+  rlim_t rlim_cur;
+  rlim_t rlim_max;
+};
+#define RLIM_INFINITY (~0ULL)
+#define RLIM_SAVED_CUR RLIM_INFINITY
+#define RLIM_SAVED_MAX RLIM_INFINITY
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_LOCKS 10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define RLIMIT_RTTIME 15
+#define RLIMIT_NLIMITS 16
+#define RLIM_NLIMITS RLIMIT_NLIMITS
+/* isokernel's own: live children (spawn: EAGAIN), threads of a wasi-threads process. */
+#define ISK_RLIMIT_NCHILD 16
+#define ISK_RLIMIT_NTHREAD 17
+
+int getrlimit(int resource, struct rlimit *rlim);
+int setrlimit(int resource, const struct rlimit *rlim);
+int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlimit *old_limit);
+/* A file action that sets a limit of the child before it runs (as setrlimit() between fork
+ * and exec would); spawn fails with setrlimit's errno if it cannot. */
+int posix_spawn_file_actions_addsetrlimit_np(posix_spawn_file_actions_t *__restrict fa, int resource,
+                                             const struct rlimit *__restrict rlim);
 
 /* --------------------------------------------------------------- <unistd.h> and friends */
 

@@ -48,6 +48,7 @@ enum {
   ISK_FA_DUP2 = 3,
   ISK_FA_CHDIR = 4,
   ISK_FA_FCHDIR = 5,
+  ISK_FA_SETRLIMIT = 6, /* fd: the resource; path, path_len: a struct rlimit, 16 */
 };
 
 enum {
@@ -110,6 +111,10 @@ int __isk_sys_fchmod(int32_t fd, uint32_t mode) ISK_IMPORT(fchmod);
 int __isk_sys_uname(void *buf) ISK_IMPORT(uname);
 int __isk_sys_statvfs(int32_t fd, uint64_t *buf) ISK_IMPORT(statvfs);
 int __isk_sys_getids(uint32_t *out) ISK_IMPORT(getids);
+int __isk_sys_getrlimit(int32_t resource, struct rlimit *out) ISK_IMPORT(getrlimit);
+int __isk_sys_setrlimit(int32_t resource, const struct rlimit *rlim) ISK_IMPORT(setrlimit);
+int __isk_sys_prlimit(int32_t pid, int32_t resource, const struct rlimit *new_limit,
+                      struct rlimit *old_limit) ISK_IMPORT(prlimit);
 
 /* 72 bytes: a stat with the mode WASI's filestat lacks. */
 struct isk_stat {

@@ -82,6 +82,16 @@ int posix_spawn_file_actions_addfchdir_np(posix_spawn_file_actions_t *fa, int fd
   return add_action(fa, ISK_FA_FCHDIR, fd, 0, NULL, 0);
 }
 
+/* The struct rlimit travels in the action's owned `path` buffer. */
+int posix_spawn_file_actions_addsetrlimit_np(posix_spawn_file_actions_t *__restrict fa, int resource,
+                                             const struct rlimit *__restrict rlim) {
+  if (resource < 0) return EINVAL;
+  char *p = malloc(sizeof *rlim);
+  if (!p) return ENOMEM;
+  memcpy(p, rlim, sizeof *rlim);
+  return add_action(fa, ISK_FA_SETRLIMIT, resource, 0, p, 0);
+}
+
 /* -------------------------------------------------------------------------- attributes */
 
 #define KNOWN_FLAGS                                                                      \
@@ -193,7 +203,8 @@ int __isk_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
       actions[i].arg = a->arg;
       if (a->path) {
         actions[i].path = PTR(a->path);
-        actions[i].path_len = (uint32_t)strlen(a->path);
+        actions[i].path_len = a->kind == ISK_FA_SETRLIMIT ? (uint32_t)sizeof(struct rlimit)
+                                                          : (uint32_t)strlen(a->path);
       }
       actions[i].mode = (uint32_t)a->mode;
     }

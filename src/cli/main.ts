@@ -1,4 +1,5 @@
-// The host command `isokernel`. Subcommands: run (more come with images and tools).
+// The host command `isokernel`. Subcommands: run, core (more come with images and tools).
+import { core } from './core.ts';
 import { run } from './run.ts';
 
 const USAGE = `usage: isokernel COMMAND [ARGS...]
@@ -6,6 +7,9 @@ const USAGE = `usage: isokernel COMMAND [ARGS...]
 commands:
   run [--dir HOST[::GUEST]]... [--env K=V]... [--] PROGRAM.wasm [ARGS...]
         run a WASI program in a fresh kernel, stdio passed through
+  core FILE [x/FMT ADDR]...
+        print a core file's fault record, backtrace, globals, descriptors; examine its
+        memory as gdb's x does (docs/core.md)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -13,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'run':
       return run(rest);
+    case 'core':
+      return core(rest);
     case undefined:
     case '-h':
     case '--help':

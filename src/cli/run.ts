@@ -4,18 +4,22 @@
 // --dir mounts a host directory (hostfs) at GUEST (default: the same path as HOST, as
 // wasmtime names the preopen) and preopens it, in order, as fd 3, 4, ...; '/' is preopened
 // last so that absolute paths (/dev/null, /tmp) work. `--dir HOST::/` makes a host directory
-// the root. A trap ends the run with 128+signal and a fault record on stderr.
+// the root. A trap ends the run with 128+signal and a fault record on stderr; with
+// --core-dir DIR, a core file too (DIR/core.PROGRAM.PID; the core limit becomes unlimited
+// unless --limit core=BYTES says otherwise; docs/core.md).
 // Status 2: the command line, the program or a --dir is unusable (a message says which).
 import fs from 'node:fs';
 import path from 'node:path';
 import { SIG, signalName } from '../abi/signals.ts';
 import { KernelError, SysError } from '../kernel/errors.ts';
 import type { Program } from '../kernel/proc/loader.ts';
-import { Kernel } from '../kernel/kernel.ts';
-import { formatFaultRecord, type FaultRecord } from '../kernel/proc/fault.ts';
-import { procFault } from '../kernel/trace/channels.ts';
+import { DEFAULT_HARD_LIMITS, Kernel } from '../kernel/kernel.ts';
+import { formatCoreOutcome, formatFaultRecord, type CoreOutcome, type FaultRecord } from '../kernel/proc/fault.ts';
+import { procCore, procFault } from '../kernel/trace/channels.ts';
+import type { Limits } from '../kernel/proc/process.ts';
+import { parseLimitSpec } from '../kernel/proc/rlimit.ts';
 
-export const RUN_USAGE = 'usage: isokernel run [--dir HOST[::GUEST]]... [--env K=V]... [--no-null-guard] [--max-memory-pages N] [--] PROGRAM.wasm [ARGS...]';
+export const RUN_USAGE = 'usage: isokernel run [--dir HOST[::GUEST]]... [--env K=V]... [--no-null-guard] [--max-memory-pages N] [--limit NAME=SOFT[:HARD]]... [--core-dir DIR] [--] PROGRAM.wasm [ARGS...]';
 
 interface RunArgs {
   dirs: { host: string; guest: string }[];
@@ -26,6 +30,11 @@ interface RunArgs {
   nullGuard?: boolean;
   /** --max-memory-pages N: the program's memory limit, in 64 KiB pages. */
   memoryPages?: number;
+  /** --limit NAME=SOFT[:HARD]: resource limits (proc/rlimit.ts LIMIT_NAMES), soft and hard. */
+  limits?: Partial<Limits>;
+  hardLimits?: Partial<Limits>;
+  /** --core-dir DIR: core files go there (and the core limit becomes unlimited unless --limit core= says otherwise). */
+  coreDir?: string;
 }
 
 export class UsageError extends Error {}
@@ -66,6 +75,19 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       const v = value(flag, inline);
       if (!/^\d+$/.test(v) || Number(v) > 65536) throw new UsageError(`--max-memory-pages ${v}: expected a number of 64 KiB pages, at most 65536`);
       out.memoryPages = Number(v);
+    } else if (flag === '--core-dir') {
+      out.coreDir = value(flag, inline);
+    } else if (flag === '--limit') {
+      let l;
+      try {
+        l = parseLimitSpec(value(flag, inline));
+      } catch (e) {
+        throw new UsageError(`--limit ${(e as Error).message}`);
+      }
+      // A soft value alone (NAME=SOFT:) keeps the default hard one.
+      for (const k of Object.keys(l.soft) as (keyof Limits)[]) if (!(k in l.hard)) l.hard[k] = DEFAULT_HARD_LIMITS[k];
+      out.limits = { ...out.limits, ...l.soft };
+      out.hardLimits = { ...out.hardLimits, ...l.hard };
     } else {
       throw new UsageError(`unknown option ${a}`);
     }
@@ -106,7 +128,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const rootDir = a.dirs.find((d) => mountPoint(d.guest) === '/');
   let kernel: Kernel;
   try {
-    kernel = await Kernel.boot(rootDir ? { root: { type: 'hostfs', host: path.resolve(rootDir.host) } } : {});
+    kernel = await Kernel.boot({
+      ...(rootDir ? { root: { type: 'hostfs', host: path.resolve(rootDir.host) } } : {}),
+      ...(a.coreDir !== undefined ? { coreDir: path.resolve(a.coreDir) } : {}),
+    });
     if (a.nullGuard === false) kernel.loader.protect = { ...kernel.loader.protect, nullGuard: 0 };
     for (const d of a.dirs) {
       if (d === rootDir) continue;
@@ -124,13 +149,20 @@ export async function run(argv: readonly string[]): Promise<number> {
   const faults: FaultRecord[] = [];
   const onFault = (r: unknown): void => void faults.push(r as FaultRecord);
   procFault.subscribe(onFault);
+  const cores = new Map<number, CoreOutcome>();
+  const onCore = (c: unknown): void => void cores.set((c as { pid: number }).pid, c as CoreOutcome);
+  procCore.subscribe(onCore);
   try {
     const guest = await guestProgram(kernel, a);
     const program = guest ? guest.program : await kernel.load(a.program);
     const p = kernel.spawn({
       program, args: guest ? guest.argv : [a.program, ...a.args], env: a.env, cwd: guest?.cwd,
       preopens: [...a.dirs.map((d) => d.guest), ...(guest?.cwd ? [guest.cwd] : [])], stdio: ['inherit', 'inherit', 'inherit'],
-      ...(a.memoryPages !== undefined ? { limits: { memoryPages: a.memoryPages } } : {}),
+      limits: {
+        ...(a.coreDir !== undefined ? { coreBytes: Infinity } : {}), ...a.limits,
+        ...(a.memoryPages !== undefined ? { memoryPages: a.memoryPages } : {}),
+      },
+      ...(a.hardLimits ? { hardLimits: a.hardLimits } : {}),
     });
     // Signals sent to the host process go to the program, as a shell's child would get
     // them: Ctrl-C is the guest's SIGINT, which it may catch or ignore.
@@ -151,7 +183,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     for (const f of faults) process.stderr.write(formatFaultRecord(f));
     if (st.signal !== null && !p.fault) {
-      process.stderr.write(`isokernel: pid ${p.pid} (${p.program}) killed by ${signalName(st.signal)}\n`);
+      const core = cores.get(p.pid);
+      process.stderr.write(`isokernel: pid ${p.pid} (${p.program}) killed by ${signalName(st.signal)}${core ? ` (${formatCoreOutcome(core)})` : ''}\n`);
     }
     return st.status;
   } catch (e) {
@@ -162,6 +195,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     throw e;
   } finally {
     procFault.unsubscribe(onFault);
+    procCore.unsubscribe(onCore);
   }
 }
 

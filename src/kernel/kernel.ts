@@ -19,7 +19,8 @@ import { DirectoryFile, type OpenFile, VnodeFile } from './fd/open-file.ts';
 import { BytesInput, CaptureOutput, HostInput, HostOutput } from './fd/stdio.ts';
 import { Cpu } from './proc/cpu.ts';
 import { Exec, type ExecTarget } from './proc/exec.ts';
-import { classifyTrap, makeFaultRecord, type FaultRecord } from './proc/fault.ts';
+import { addSourceLines, classifyTrap, makeFaultRecord, type FaultRecord } from './proc/fault.ts';
+import { corePath, snapshotCore, writeCore } from './proc/core.ts';
 import { Loader, type Program } from './proc/loader.ts';
 import { startThreads } from './proc/threads.ts';
 import { type ExitStatus, type Limits, Process } from './proc/process.ts';
@@ -35,14 +36,18 @@ import { iskGuardSyscalls } from './syscall/isk-guard.ts';
 import { instrumentOptions, type InstrumentRequest } from './proc/instrument.ts';
 import { refineFault } from './proc/protect.ts';
 import { iskProcSyscalls } from './syscall/isk-proc.ts';
+import { iskRlimitSyscalls } from './syscall/isk-rlimit.ts';
+import { applyLimits, cpuLimitReached } from './proc/rlimit.ts';
 import { iskSignalSyscalls } from './syscall/isk-signal.ts';
 import { iskSysSyscalls } from './syscall/isk-sys.ts';
-import { kernelBug, procExit, procFault, procSpawn } from './trace/channels.ts';
+import { kernelBug, procCore, procExit, procFault, procSpawn } from './trace/channels.ts';
 import { DevFs } from './vfs/devfs.ts';
 import { HostFs } from './vfs/hostfs.ts';
 import { type Loc, type Mount, Namespace } from './vfs/namespace.ts';
 import { TmpFs } from './vfs/tmpfs.ts';
 import { FileSystem } from './vfs/vnode.ts';
+import { startJs } from './jsproc/jsproc.ts';
+import { isJsFile, loadHostJs } from './jsproc/program.ts';
 
 // Fault records want whole backtraces.
 if (Error.stackTraceLimit < 64) Error.stackTraceLimit = 64;
@@ -67,6 +72,12 @@ export interface BootOptions {
   hostname?: string;
   /** More mounts, in order. */
   mounts?: { path: string; fs: MountSpec | FileSystem }[];
+  /**
+   * The host directory for core files (`core.PROGRAM.PID`, proc/core.ts), written when a
+   * core-dumping signal kills a process whose limits.coreBytes is above 0. Default none: no
+   * core files, whatever the limits say.
+   */
+  coreDir?: string;
 }
 
 /**
@@ -88,7 +99,16 @@ export interface SpawnOptions {
   preopens?: readonly string[];
   /** Append '/' as the last preopen (unless already there). Default true. */
   rootPreopen?: boolean;
+  /**
+   * Resource limits (proc/rlimit.ts): each value given sets the soft and the hard limit, as
+   * `ulimit` does; `hardLimits` sets hard values apart (a soft value not given is lowered to
+   * its hard one). Defaults: DEFAULT_LIMITS, DEFAULT_HARD_LIMITS.
+   */
   limits?: Partial<Limits>;
+  hardLimits?: Partial<Limits>;
+  /** The process's user and group ids (default 0, 0): RLIMIT_NPROC counts processes by uid. */
+  uid?: number;
+  gid?: number;
   /**
    * How the program is instrumented (issue 5; proc/instrument.ts), over the kernel's default
    * (`loader.protect`): `{ nullGuard: false }` turns the null-page guard off, a number sets
@@ -99,7 +119,12 @@ export interface SpawnOptions {
   ppid?: number;
 }
 
-const DEFAULT_LIMITS: Limits = { openFiles: 1024, memoryPages: 65536, threads: 64, coreBytes: 0 };
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  openFiles: 1024, memoryPages: 65536, threads: 64, coreBytes: 0,
+  cpuMs: Infinity, fileBytes: Infinity, children: Infinity, userProcesses: Infinity,
+};
+/** As Linux's defaults: a process may raise its own core limit, and its descriptors to 4096. */
+export const DEFAULT_HARD_LIMITS: Readonly<Limits> = { ...DEFAULT_LIMITS, openFiles: 4096, coreBytes: Infinity };
 
 export class Kernel {
   readonly cpu = new Cpu();
@@ -113,6 +138,8 @@ export class Kernel {
   readonly syscalls: Readonly<Record<string, SyscallTable>>;
   readonly exec: Exec;
   hostname: string;
+  /** Where core files go (BootOptions.coreDir); null: none are written. */
+  coreDir: string | null;
   /** uname's release and version. */
   readonly release = '0.1.0';
   readonly version = '#1 isokernel';
@@ -121,10 +148,14 @@ export class Kernel {
   private readonly devMount: Mount;
   private readonly sigtab: WebAssembly.Table;
   private nextPid = 1;
+  /** Processes (zombies included) by uid, for RLIMIT_NPROC; and the uid each was counted under. */
+  private readonly uidProcs = new Map<number, number>();
+  private readonly countedUid = new WeakMap<Process, number>();
   private readonly hostStdio = new Map<string, OpenFile>();
 
   private constructor(opts: BootOptions) {
     this.hostname = opts.hostname ?? 'isokernel';
+    this.coreDir = opts.coreDir ?? null;
     const rootFs = opts.root === undefined ? new TmpFs() : toFs(opts.root);
     this.ns = new Namespace(rootFs);
     if (opts.root === undefined) {
@@ -143,6 +174,7 @@ export class Kernel {
     };
     const isk: SyscallTable = {
       ...iskProcSyscalls(this), ...iskSignalSyscalls(this), ...iskFdSyscalls(this), ...iskGuardSyscalls(this), ...iskSysSyscalls(this),
+      ...iskRlimitSyscalls(this),
     };
     this.syscalls = { wasi_snapshot_preview1: wasi, isokernel: isk };
     const built = buildImports(this.cpu, this.syscalls, {
@@ -157,6 +189,7 @@ export class Kernel {
     ]));
     this.exec = new Exec(this.ns, this.loader);
     this.cpu.onCpuTimer = (p) => this.checkCpuTimers(p);
+    this.cpu.onCpuLimit = (p) => cpuLimitReached(this, p, p.acct.cpuNs);
   }
 
   static async boot(opts: BootOptions = {}): Promise<Kernel> {
@@ -180,6 +213,7 @@ export class Kernel {
   /** Compiles (or finds in the cache) a program; throws a KernelError saying what is wrong. */
   async load(program: SpawnOptions['program'], protect?: InstrumentRequest): Promise<Program> {
     const opts = instrumentOptions(this.loader.protect, protect);
+    if (typeof program === 'string' && isJsFile(program)) return loadHostJs(program); // jsproc/program.ts
     if (typeof program === 'string') return this.loader.loadPath(program, opts);
     if (program instanceof Uint8Array) return this.loader.loadBytes(program, '<bytes>', opts);
     if (program instanceof WebAssembly.Module) return this.loader.fromModule(program, '<module>');
@@ -210,11 +244,15 @@ export class Kernel {
     const root = this.ns.root;
     const cwd = this.guestDir(o.cwd ?? '/', 'cwd');
     const parent = o.ppid ? this.procs.get(o.ppid) ?? null : null;
+    const [limits, hardLimits] = spawnLimits(o);
     const p = new Process({
       pid: this.allocPid(), ppid: parent ? parent.pid : 0, argv: o.args ?? [progName.slice(progName.lastIndexOf('/') + 1)],
-      env, program: progName, root, cwd, cwdPath: posix.resolve('/', o.cwd ?? '/'), limits: { ...DEFAULT_LIMITS, ...o.limits },
+      env, program: progName, root, cwd, cwdPath: posix.resolve('/', o.cwd ?? '/'), limits, hardLimits,
       startNs: this.clock.uptimeNs(),
     });
+    p.uid = o.uid ?? 0;
+    p.gid = o.gid ?? 0;
+    applyLimits(p);
     const stdio = o.stdio ?? ['inherit', 'inherit', 'inherit'];
     try {
       for (let fd = 0; fd < stdio.length; fd++) {
@@ -240,7 +278,7 @@ export class Kernel {
 
     const cached = typeof o.program === 'string' ? this.loader.cachedPath(o.program, instrumentOptions(this.loader.protect, o.protect))
       : o.program instanceof Uint8Array || o.program instanceof WebAssembly.Module ? null : o.program;
-    if (cached) queueMicrotask(() => this.start(p, cached));
+    if (cached) this.startSoon(() => this.start(p, cached));
     else {
       this.load(o.program, o.protect).then((prog) => this.start(p, prog), (e: Error) => {
         p.error = e;
@@ -448,15 +486,23 @@ export class Kernel {
   /**
    * A child of `parent` for `target`, not yet started or visible: the caller applies file
    * actions and attributes, then calls startChild() — or discardChild() if one fails.
-   * Errors: EAGAIN (the process limit).
+   * Errors: EAGAIN (the kernel's process limit; the parent's RLIMIT_NPROC, counting every
+   * process of its uid; its limit of live children).
    */
   createChild(parent: Process, target: ExecTarget, env: string[]): Process {
     if (this.procs.size >= this.maxProcesses) fail(E.AGAIN);
+    if ((this.uidProcs.get(parent.uid) ?? 0) >= parent.limits.userProcesses) fail(E.AGAIN);
+    if (parent.limits.children !== Infinity) {
+      let live = 0;
+      for (const c of parent.children) if (c.exitStatus === null) live++;
+      if (live >= parent.limits.children) fail(E.AGAIN);
+    }
     const p = new Process({
       pid: this.allocPid(), ppid: parent.pid, argv: target.argv, env, program: target.path,
       root: parent.root, cwd: parent.cwd, cwdPath: parent.cwdPath, limits: { ...parent.limits },
-      startNs: this.clock.uptimeNs(), sig: parent.sig.forChild(),
+      hardLimits: { ...parent.hardLimits }, startNs: this.clock.uptimeNs(), sig: parent.sig.forChild(),
     });
+    applyLimits(p);
     p.pgid = parent.pgid;
     p.sid = parent.sid;
     p.uid = parent.uid;
@@ -468,7 +514,13 @@ export class Kernel {
 
   startChild(parent: Process, p: Process, program: Program): void {
     this.register(p, parent);
-    queueMicrotask(() => this.start(p, program));
+    this.startSoon(() => this.start(p, program));
+  }
+
+  /** Runs a process start in a microtask, or at the next turn of the event loop if it is held (proc/cpu.ts). */
+  private startSoon(fn: () => void): void {
+    if (this.cpu.loopHeld()) setImmediate(fn);
+    else queueMicrotask(fn);
   }
 
   discardChild(p: Process): void {
@@ -501,6 +553,8 @@ export class Kernel {
 
   private register(p: Process, parent: Process | null): void {
     this.procs.set(p.pid, p);
+    this.uidProcs.set(p.uid, (this.uidProcs.get(p.uid) ?? 0) + 1);
+    this.countedUid.set(p, p.uid);
     parent?.children.add(p);
     procSpawn.publish({ pid: p.pid, ppid: p.ppid, argv: p.argv, program: p.program });
   }
@@ -555,6 +609,11 @@ export class Kernel {
       startThreads(this, p, prog).then(() => this.end(p, { code: 0, signal: null }), (e: unknown) => this.abnormal(p, prog, e));
       return;
     }
+    if (prog.js) {
+      // A JavaScript program runs in an isolate of its own (jsproc/jsproc.ts).
+      startJs(this, p, prog).then(() => this.end(p, { code: 0, signal: null }), (e: unknown) => this.abnormal(p, prog, e));
+      return;
+    }
     let inst: WebAssembly.Instance;
     try {
       inst = new WebAssembly.Instance(prog.module, this.imports);
@@ -579,7 +638,7 @@ export class Kernel {
 
   private abnormal(p: Process, prog: Program, e: unknown): void {
     if (e instanceof ProcExit) return this.end(p, { code: e.code, signal: null });
-    if (e instanceof Killed) return this.end(p, { code: null, signal: e.signal });
+    if (e instanceof Killed) return this.die(p, prog, e.signal, p.fault ?? null);
     const trap = classifyTrap(e);
     let record: FaultRecord;
     if (trap) {
@@ -591,9 +650,35 @@ export class Kernel {
       kernelBug.publish({ pid: p.pid, error: err });
       record = makeFaultRecord(err, { signal: SIG.SYS, kind: 'kernel error during a system call' }, p.pid, p.program, null);
     }
+    addSourceLines(record, prog);
     p.fault = record;
     procFault.publish(record);
-    this.end(p, { code: null, signal: record.signal });
+    this.die(p, prog, record.signal, record);
+  }
+
+  /**
+   * Ends `p`, killed by `sig`: first, if the signal dumps core, the kernel has a core
+   * directory and p's core limit is above 0, its core file is written (asynchronously; the
+   * process ends when it is done, as a dumping process does on Linux). The outcome goes in
+   * the fault record (`record.core`) and on `isokernel:proc:core`.
+   */
+  private die(p: Process, prog: Program, sig: number, record: FaultRecord | null): void {
+    if (this.coreDir === null || !(p.limits.coreBytes > 0) || defaultAction(sig) !== 'core' || p.exitStatus) {
+      return this.end(p, { code: null, signal: sig });
+    }
+    const file = corePath(this.coreDir, p);
+    this.cpu.leave(p); // writing is not the process's CPU time
+    let written;
+    try {
+      written = writeCore(file, snapshotCore(p, prog, sig, record, this.ns), p.limits.coreBytes);
+    } catch (e) {
+      written = Promise.resolve({ path: file, error: (e as Error).message });
+    }
+    void written.then((outcome) => {
+      if (record) record.core = outcome;
+      procCore.publish({ pid: p.pid, program: p.program, signal: sig, ...outcome });
+      this.end(p, { code: null, signal: sig });
+    });
   }
 
   private end(p: Process, s: { code: number | null; signal: number | null }): void {
@@ -638,7 +723,7 @@ export class Kernel {
         if (c.exitStatus) heir.childChanged();
       } else {
         c.ppid = 0;
-        if (c.exitStatus) this.procs.delete(c.pid);
+        if (c.exitStatus) this.forget(c);
       }
     }
     p.children.clear();
@@ -648,8 +733,41 @@ export class Kernel {
   reap(p: Process): void {
     const parent = p.ppid !== 0 ? this.procs.get(p.ppid) : undefined;
     parent?.children.delete(p);
-    if (this.procs.get(p.pid) === p) this.procs.delete(p.pid);
+    this.forget(p);
   }
+
+  /** How many processes (zombies included) user `uid` has: what RLIMIT_NPROC limits. */
+  userProcessCount(uid: number): number {
+    return this.uidProcs.get(uid) ?? 0;
+  }
+
+  /** Takes a process out of the table (its pid may be used again) and out of its uid's count. */
+  private forget(p: Process): void {
+    if (this.procs.get(p.pid) !== p) return;
+    this.procs.delete(p.pid);
+    const uid = this.countedUid.get(p);
+    if (uid === undefined) return;
+    this.countedUid.delete(p);
+    const n = (this.uidProcs.get(uid) ?? 1) - 1;
+    if (n > 0) this.uidProcs.set(uid, n);
+    else this.uidProcs.delete(uid);
+  }
+}
+
+/**
+ * A host spawn's [soft, hard] limits: each `limits` value sets both, `hardLimits` sets hard
+ * ones; a default soft value above its hard one comes down to it. KernelError EINVAL for a
+ * soft value given above its hard one.
+ */
+function spawnLimits(o: SpawnOptions): [Limits, Limits] {
+  const hard: Limits = { ...DEFAULT_HARD_LIMITS, ...o.limits, ...o.hardLimits };
+  const soft: Limits = { ...DEFAULT_LIMITS, ...o.limits };
+  for (const k of Object.keys(soft) as (keyof Limits)[]) {
+    if (soft[k] <= hard[k]) continue;
+    if (o.limits?.[k] !== undefined) throw new KernelError('EINVAL', `limit ${k}: soft ${soft[k]} above hard ${hard[k]}`);
+    soft[k] = hard[k];
+  }
+  return [soft, hard];
 }
 
 function toFs(spec: MountSpec | FileSystem): FileSystem {

@@ -9,6 +9,9 @@
 // kill). It follows the current process: enter() sets it, and poke() after a change.
 import type { Process } from './process.ts';
 
+/** How long processes may keep the event loop from turning, in ms (isk-guard.ts's tick). */
+export const LOOP_TICK_MS = 4;
+
 export class Cpu {
   current: Process | null = null;
   readonly attention = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
@@ -18,11 +21,14 @@ export class Cpu {
   private readonly freeTickets: number[] = [];
   /** Called when a process leaves the CPU with an ITIMER_VIRTUAL/PROF timer armed. */
   onCpuTimer: ((p: Process) => void) | null = null;
+  /** Called when a process gets the CPU with its CPU time past p.cpuLimitNs (RLIMIT_CPU). */
+  onCpuLimit: ((p: Process) => void) | null = null;
 
   enter(p: Process): void {
     if (this.current !== null && this.current !== p) this.leave(this.current);
     this.current = p;
     this.since = performance.now();
+    if (p.acct.cpuNs >= p.cpuLimitNs) this.onCpuLimit?.(p);
     this.attention.value = p.needsAttention() ? 1 : 0;
   }
 
@@ -59,6 +65,40 @@ export class Cpu {
   /** `p`'s signal state changed: refresh the gate's flag if it is running. */
   poke(p: Process): void {
     if (this.current === p) this.attention.value = p.needsAttention() ? 1 : 0;
+  }
+
+  // ---- the event loop: how long processes have kept it from turning ----
+  //
+  // A process wakes from a sleep, and a spawned process starts, in a microtask: a chain of
+  // them (a spawn-and-wait loop, two processes ping-ponging through a pipe, a fork bomb)
+  // could keep the host's event loop from ever turning, and so starve every timer and I/O
+  // callback, though no single process holds the CPU for long. loopHeld() tells when the loop
+  // has not turned for a while; the gate's sleeps, process starts and preempt() then wait
+  // for the next turn (yieldLoop) before going on.
+  private turnPending = false;
+  private turnAskedAt = 0;
+  private readonly turned = (): void => {
+    this.turnPending = false;
+  };
+
+  /**
+   * Whether the event loop has not turned for LOOP_TICK_MS. Costs a performance.now() and,
+   * at most once per turn, a setImmediate that notes the turn.
+   */
+  loopHeld(): boolean {
+    const now = performance.now();
+    if (!this.turnPending) {
+      this.turnPending = true;
+      this.turnAskedAt = now;
+      setImmediate(this.turned);
+      return false;
+    }
+    return now - this.turnAskedAt >= LOOP_TICK_MS;
+  }
+
+  /** Resolves at the next turn of the event loop (after its I/O callbacks). */
+  yieldLoop(): Promise<void> {
+    return new Promise((r) => setImmediate(r));
   }
 
   /** CPU time of `p` in ns, including the slice it is running now. */

@@ -6,11 +6,16 @@
 // spawn of a program that ran before reads no file and hashes nothing; a new one is read,
 // compiled through the Loader (which also caches by content hash), and the spawn call
 // sleeps until it is ready.
+//
+// JavaScript (jsproc/program.ts): a `#!` line naming node, a non-wasm file named *.js, *.ts
+// (and the m/c variants), and `node` itself when no file has that name all run the kernel's
+// JS runtime, argv `node SCRIPT ARGS...`.
 import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail, KernelError, SysError } from '../errors.ts';
 import type { Loc, Namespace } from '../vfs/namespace.ts';
 import type { Stat } from '../vfs/vnode.ts';
 import type { Loader, Program } from './loader.ts';
+import { isJsFile, isNodeInterpreter, isNodeName, NODE_PATHS, NODE_PROGRAM } from '../jsproc/program.ts';
 
 /** What a spawn runs: the program and its final argv (a script's interpreter first). */
 export interface ExecTarget {
@@ -43,8 +48,17 @@ export class Exec {
    * `/`). Returns the target, or a promise to sleep on while a module compiles (then ask
    * again). Throws SysError: ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES, ENOEXEC, ENOMEM.
    */
-  find(root: Loc, cwd: Loc, path: string, argv: string[], searchPath: string | null): ExecTarget | Promise<unknown> {
+  find(root: Loc, cwd: Loc, path: string, argv: string[], searchPath: string | null, builtin = true): ExecTarget | Promise<unknown> {
     if (path === '') fail(E.NOENT);
+    if (builtin && isNodeName(path, searchPath)) {
+      // `node` is the kernel's JavaScript runtime unless a file answers to the name (jsproc/program.ts).
+      try {
+        return this.find(root, cwd, path, argv, searchPath, false);
+      } catch (e) {
+        if (!(e instanceof SysError) || (e.errno !== E.NOENT && e.errno !== E.NOTDIR)) throw e;
+        return { program: NODE_PROGRAM, argv, path: NODE_PATHS[0]! };
+      }
+    }
     if (searchPath === null || path.includes('/')) return this.open(root, cwd, path, argv, 0);
     let sawAccess = false;
     for (const dir of searchPath.split(':')) {
@@ -76,10 +90,14 @@ export class Exec {
     if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
       if (depth >= MAX_INTERPRETER_DEPTH) fail(E.LOOP);
       const [interp, arg] = parseShebang(head);
+      if (isNodeInterpreter(interp, arg)) return { program: NODE_PROGRAM, argv: ['node', path, ...argv.slice(1)], path };
       const args = [interp, ...(arg !== null ? [arg] : []), path, ...argv.slice(1)];
       return this.open(root, cwd, interp, args, depth + 1);
     }
-    if (head.length < 4 || WASM_MAGIC.some((b, i) => head[i] !== b)) fail(E.NOEXEC);
+    if (head.length < 4 || WASM_MAGIC.some((b, i) => head[i] !== b)) {
+      if (isJsFile(path)) return { program: NODE_PROGRAM, argv: ['node', path, ...argv.slice(1)], path };
+      fail(E.NOEXEC);
+    }
     if (st.size > MAX_PROGRAM_BYTES) fail(E.NOMEM);
     const bytes = readAll(loc, st.size);
     const load = this.loader.loadBytes(bytes, path).then(

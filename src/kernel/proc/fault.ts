@@ -3,6 +3,7 @@
 // guest's frames; it is mapped to the signal a Unix process would have received, and its
 // wasm frames are read from the error's stack, named from the module's name section.
 import { SIG, signalName } from '../../abi/signals.ts';
+import type { SourceLoc } from './dwarf.ts';
 
 export interface FaultFrame {
   /** Function index in the module's function index space. */
@@ -11,6 +12,11 @@ export interface FaultFrame {
   name: string | null;
   /** Byte offset of the faulting instruction in the module. */
   offset: number;
+  /** Source position from the program's DWARF line table (proc/dwarf.ts), when it has one. */
+  file?: string;
+  line?: number;
+  /** 0: the compiler gave no column. */
+  column?: number;
 }
 
 export interface FaultRecord {
@@ -24,11 +30,22 @@ export interface FaultRecord {
   /** The engine's message. */
   message: string;
   frames: FaultFrame[];
-  /** The faulting address, where known (the null-page guard reports it). */
+  /**
+   * The faulting address, where known: the null-page guard reports it, a stack overflow
+   * gives the stack pointer. V8 does not say which address an out-of-bounds access used, nor
+   * which table index an indirect call had: null for those.
+   */
   address: number | null;
   /** In a threaded process, the thread that trapped (0 = the main thread). */
   tid?: number;
+  /** Set once a core file was written (or failed to be): proc/core.ts. */
+  core?: CoreOutcome;
 }
+
+/** What became of a fault's core file. */
+export type CoreOutcome =
+  | { path: string; bytes: number; truncated: boolean }
+  | { path: string; error: string };
 
 interface TrapClass {
   signal: number;
@@ -60,7 +77,8 @@ export function classifyTrap(e: unknown): TrapClass | null {
   const m = e.message.toLowerCase();
   if (m.includes('unreachable')) return { signal: SIG.ILL, kind: 'unreachable executed' };
   if (m.includes('divide by zero') || m.includes('remainder by zero')) return { signal: SIG.FPE, kind: 'integer divide by zero' };
-  if (m.includes('integer overflow')) return { signal: SIG.FPE, kind: 'integer overflow' };
+  // V8: "divide result unrepresentable" (INT_MIN / -1); other engines: "integer overflow".
+  if (m.includes('integer overflow') || m.includes('divide result')) return { signal: SIG.FPE, kind: 'integer overflow' };
   if (m.includes('unrepresentable')) return { signal: SIG.FPE, kind: 'invalid conversion to integer' };
   if (m.includes('signature mismatch') || m.includes('null function') || m.includes('table index'))
     return { signal: SIG.ILL, kind: 'bad indirect call' };
@@ -94,15 +112,54 @@ export function makeFaultRecord(
   };
 }
 
+/** Adds source file:line to the frames (module offsets) from the program's line table (Program.sourceAt). */
+export function addSourceLines(r: FaultRecord, prog: { sourceAt?(offset: number): SourceLoc | null }): void {
+  if (!prog.sourceAt) return;
+  for (const f of r.frames) {
+    const loc = prog.sourceAt(f.offset);
+    if (loc) {
+      f.file = loc.file;
+      f.line = loc.line;
+      f.column = loc.column;
+    }
+  }
+}
+
+/** A frame as one line: `#0 oob_read (func 9) at 0x3f4 (src/faults.c:18:10)`. */
+export function formatFrame(f: FaultFrame, i: number): string {
+  const where = f.file !== undefined ? ` (${f.file}:${f.line}${f.column ? `:${f.column}` : ''})` : '';
+  return `#${i} ${f.name ?? `wasm-function[${f.index}]`} (func ${f.index}) at 0x${f.offset.toString(16)}${where}`;
+}
+
+/** Frame lines (formatFrame), a run of identical frames (deep recursion) shown once with a count. */
+export function collapseFrames(frames: readonly FaultFrame[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < frames.length;) {
+    const f = frames[i]!;
+    let j = i + 1;
+    while (j < frames.length && frames[j]!.index === f.index && frames[j]!.offset === f.offset) j++;
+    out.push(formatFrame(f, i));
+    if (j - i > 2) out.push(`... #${i + 1}-#${j - 1}: the same frame ${j - i - 1} more times`);
+    else if (j - i === 2) out.push(formatFrame(frames[i + 1]!, i + 1));
+    i = j;
+  }
+  return out;
+}
+
 /** The record as one block of text, as `isokernel run` prints it to stderr. */
 export function formatFaultRecord(r: FaultRecord): string {
   const lines = [
     `isokernel: fault: pid ${r.pid}${r.tid !== undefined ? ` thread ${r.tid}` : ''} (${r.program}) killed by ${r.signalName}: ${r.kind}` +
       (r.address !== null ? ` at address 0x${r.address.toString(16)}` : ''),
     `  message: ${r.message}`,
+    `  time: ${r.time.toISOString()}`,
   ];
-  r.frames.forEach((f, i) => {
-    lines.push(`  #${i} ${f.name ?? `wasm-function[${f.index}]`} (func ${f.index}) at 0x${f.offset.toString(16)}`);
-  });
+  for (const line of collapseFrames(r.frames)) lines.push(`  ${line}`);
+  if (r.core) lines.push(`  ${formatCoreOutcome(r.core)}`);
   return lines.join('\n') + '\n';
+}
+
+export function formatCoreOutcome(c: CoreOutcome): string {
+  if ('error' in c) return `core not written: ${c.path}: ${c.error}`;
+  return `core dumped: ${c.path} (${c.bytes} bytes${c.truncated ? ', memory truncated to the core limit' : ''})`;
 }

@@ -22,7 +22,9 @@
 //   fault_stack(sp): SIGSEGV "stack overflow". With --stack-first the lower end is the
 //   guard (the stack sits on top of the null page); without it, the end of the initialised
 //   data below the stack (the .bss between is not protected). The global is exported as
-//   __isokernel_sp so that a trap can be classified afterwards (protect.ts).
+//   __isokernel_sp so that a trap can be classified afterwards (protect.ts). Every other
+//   global the program defines is exported too, as __isokernel_global_N, so that a core
+//   file can hold them all (proc/core.ts).
 // - Preemption: a fuel counter (a new mutable i32 global) is decremented at every loop
 //   header and at the entry of every function that calls another (only those can recurse);
 //   when it runs out the code calls preempt(), a blocking syscall through the gate, which
@@ -102,6 +104,8 @@ export const GUARD_IMPORTS = {
 export const NULL_WRITE = 1, NULL_STACK_FIRST = 2;
 export const SP_EXPORT = '__isokernel_sp';
 export const MEMORY_EXPORT = '__isokernel_memory';
+/** Prefix of the exports the rewriter adds for each defined global: `__isokernel_global_N` (N its index). */
+export const GLOBAL_EXPORT = '__isokernel_global_';
 const BRANCH_HINTS = 'metadata.code.branch_hint';
 /** Where wasm-ld puts static data by default (--global-base): nothing lives below it. */
 const LLVM_GLOBAL_BASE = 1024;
@@ -840,6 +844,10 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
         const extra: [string, number, number][] = [];
         if (sp !== null && added > 0) extra.push([SP_EXPORT, 3, sp]); // to classify traps afterwards
         if (fnGrow >= 0 && !memoryIsMem0) extra.push([MEMORY_EXPORT, 2, 0]);
+        // Every other global the program defines (not the fuel), so that a core file has them all.
+        if (added > 0) {
+          for (let g = globalImports; g < globalImports + definedGlobals; g++) if (g !== sp) extra.push([GLOBAL_EXPORT + g, 3, g]);
+        }
         if (added === 0 && extra.length === 0) return null;
         const w = new Writer();
         let count = 0;

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { KernelError } from '../errors.ts';
-import { parseFunctionNames, splitCustomSections } from './wasm-sections.ts';
+import { moduleLayout, parseFunctionNames, splitCustomSections, type ModuleLayout } from './wasm-sections.ts';
+import { lineTableOf, type LineTable, type SourceLoc } from './dwarf.ts';
 import { THREAD_SPAWN_MODULE, threadSpec, type ThreadSpec } from './thread-module.ts';
 import { DEFAULT_INSTRUMENT, variantKey, type InstrumentOptions, type ProtectionInfo } from './instrument.ts';
 import { compileProtected } from './protect.ts';
@@ -22,10 +23,22 @@ export interface Program {
   readonly custom: Map<string, Uint8Array>;
   /** Set for a threaded (wasi-threads) program: it runs on workers (proc/threads.ts). */
   readonly threads?: ThreadSpec | null;
+  /**
+   * Set for a JavaScript program (jsproc/program.ts): it runs in an isolate of its own
+   * (jsproc/jsproc.ts); `module` is a placeholder. `main` null: argv[1] is the script.
+   */
+  readonly js?: { readonly main: { readonly path: string; readonly source: string } | null } | null;
   /** The instrumentation it was compiled with (proc/instrument.ts), or null if none. */
   readonly protection?: ProtectionInfo | null;
   /** Function names by index, parsed on first use. */
   functionNames(): Map<number, string>;
+  /** Where the code and the functions are (fault records, core files); absent for a compiled module given by an embedder. */
+  readonly layout?: ModuleLayout | null;
+  /**
+   * The source position of the instruction at module offset `offset`, from the program's
+   * DWARF line table (proc/dwarf.ts, parsed on first use); null without one.
+   */
+  sourceAt?(offset: number): SourceLoc | null;
 }
 
 interface PathEntry {
@@ -147,6 +160,16 @@ export class Loader {
       throw new KernelError('ENOEXEC', `${name}: not a WASI command: it exports no memory`);
     }
     let names: Map<number, string> | null = null;
-    return { module, hash, name, custom, threads, protection, functionNames: () => (names ??= parseFunctionNames(custom.get('name'))) };
+    const layout = bytes ? moduleLayout(bytes) : null;
+    let lines: LineTable | null | undefined;
+    const sourceAt = (offset: number): SourceLoc | null => {
+      if (!layout || layout.codeOffset < 0 || offset < layout.codeOffset) return null;
+      if (lines === undefined) lines = lineTableOf(custom);
+      return lines ? lines.lookup(offset - layout.codeOffset) : null;
+    };
+    return {
+      module, hash, name, custom, threads, protection, layout, sourceAt,
+      functionNames: () => (names ??= parseFunctionNames(custom.get('name'))),
+    };
   }
 }

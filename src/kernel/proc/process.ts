@@ -51,6 +51,14 @@ export interface Limits {
   threads: number;
   /** RLIMIT_CORE: the largest core file a fault may write, in bytes; 0 = no core file. */
   coreBytes: number;
+  /** RLIMIT_CPU, in ms of CPU time: SIGXCPU past the soft value, SIGKILL at the hard one (proc/rlimit.ts). */
+  cpuMs: number;
+  /** RLIMIT_FSIZE, in bytes: a write or truncate of a regular file beyond it gets SIGXFSZ and EFBIG. */
+  fileBytes: number;
+  /** Live children at most (isokernel's RLIMIT_NCHILD): spawn answers EAGAIN beyond. */
+  children: number;
+  /** RLIMIT_NPROC: processes of the caller's uid in the whole kernel, at most (spawn: EAGAIN). */
+  userProcesses: number;
 }
 
 /** Marker returned by a syscall handler that has called block(). Never a valid errno. */
@@ -101,7 +109,11 @@ export class Process {
   /** ITIMER_VIRTUAL / ITIMER_PROF: deadlines and intervals in CPU ns (0: disarmed). */
   readonly cpuTimers = [{ deadline: 0, interval: 0 }, { deadline: 0, interval: 0 }];
   readonly fds: FdTable;
+  /** Resource limits: `limits` holds the soft values (enforced), `hardLimits` their ceilings. Unlimited: Infinity. */
   readonly limits: Limits;
+  readonly hardLimits: Limits;
+  /** CPU time (ns) at which the CPU limit must be looked at next (proc/rlimit.ts); Infinity: never. */
+  cpuLimitNs = Infinity;
   readonly acct: Accounting;
 
   state: ProcState = 'embryo';
@@ -138,7 +150,7 @@ export class Process {
 
   constructor(init: {
     pid: number; ppid: number; argv: readonly string[]; env: readonly string[]; program: string;
-    root: Loc; cwd: Loc; cwdPath?: string; limits: Limits; startNs: number; sig?: SignalState;
+    root: Loc; cwd: Loc; cwdPath?: string; limits: Limits; hardLimits?: Limits; startNs: number; sig?: SignalState;
   }) {
     this.pid = init.pid;
     this.ppid = init.ppid;
@@ -154,6 +166,7 @@ export class Process {
     this.cwdPath = init.cwdPath ?? '/';
     this.sig = init.sig ?? new SignalState();
     this.limits = init.limits;
+    this.hardLimits = init.hardLimits ?? { ...init.limits };
     this.fds = new FdTable(init.limits.openFiles);
     this.acct = { cpuNs: 0, startNs: init.startNs, syscalls: 0, voluntarySwitches: 0, bytesRead: 0, bytesWritten: 0 };
     this.exited = new Promise((r) => (this.resolveExit = r));

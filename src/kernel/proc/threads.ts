@@ -51,7 +51,7 @@ import { CALL_THREAD_SPAWN, ChannelServer, type ParamType } from '../syscall/cha
 import type { SyscallDef } from '../syscall/dispatch.ts';
 import { GuestMemory } from '../syscall/guest-memory.ts';
 import { procFault } from '../trace/channels.ts';
-import { classifyTrap, makeFaultRecord, type FaultRecord } from './fault.ts';
+import { addSourceLines, classifyTrap, makeFaultRecord, type FaultRecord } from './fault.ts';
 import type { Program } from './loader.ts';
 import { BLOCK, type Process } from './process.ts';
 import { THREAD_SPAWN_MODULE } from './thread-module.ts';
@@ -303,6 +303,7 @@ class ThreadGroup {
     const record: ThreadFaultRecord = {
       ...makeFaultRecord(e, cls, this.p.pid, this.p.program, this.prog.functionNames()), tid: t.tid,
     };
+    addSourceLines(record, this.prog);
     this.p.fault = record;
     procFault.publish(record);
     this.finish({ ok: false, error: new Killed(cls.signal) });

@@ -94,3 +94,112 @@ export function parseFunctionNames(payload: Uint8Array | undefined): Map<number,
   }
   return names;
 }
+
+/** Where things are in a module, for fault records and core files (read at load: one pass). */
+export interface ModuleLayout {
+  /** Offset of the code section's payload (its function count) in the module: DWARF's address 0. */
+  codeOffset: number;
+  /** Module offset of each defined function's body (its locals), by defined-function number. */
+  bodies: Uint32Array;
+  /** Imported functions (a defined function's index is funcImports + its number). */
+  funcImports: number;
+  /** Value type of each global (imported first), as the binary's byte: 0x7f i32, 0x7e i64, ... */
+  globalTypes: Uint8Array;
+}
+
+/** Reads a module's layout; null if it cannot be read (the compiler will say why). */
+export function moduleLayout(b: Uint8Array): ModuleLayout | null {
+  try {
+    let pos = 8;
+    let funcImports = 0;
+    const globalTypes: number[] = [];
+    let codeOffset = -1;
+    let bodies = new Uint32Array(0);
+    const skipLimits = (at: number): number => {
+      const flags = b[at++]!;
+      [, at] = uleb(b, at);
+      if (flags & 1) [, at] = uleb(b, at);
+      return at;
+    };
+    while (pos < b.length) {
+      const id = b[pos++]!;
+      const [size, body] = uleb(b, pos);
+      const end = body + size;
+      let at = body;
+      if (id === 2) {
+        let n;
+        [n, at] = uleb(b, at);
+        for (let i = 0; i < n; i++) {
+          let len;
+          [len, at] = uleb(b, at);
+          at += len;
+          [len, at] = uleb(b, at);
+          at += len;
+          const kind = b[at++]!;
+          if (kind === 0) {
+            funcImports++;
+            [, at] = uleb(b, at);
+          } else if (kind === 1) {
+            at++; // reftype
+            at = skipLimits(at);
+          } else if (kind === 2) {
+            at = skipLimits(at);
+          } else if (kind === 3) {
+            globalTypes.push(b[at]!);
+            at += 2;
+          } else if (kind === 4) {
+            at++;
+            [, at] = uleb(b, at);
+          } else throw new RangeError(`import kind ${kind}`);
+        }
+      } else if (id === 6) {
+        // Types only; each initialiser is skipped.
+        let n;
+        [n, at] = uleb(b, at);
+        for (let i = 0; i < n; i++) {
+          globalTypes.push(b[at]!);
+          at += 2;
+          at = skipConstExpr(b, at);
+        }
+      } else if (id === 10) {
+        codeOffset = body;
+        let n;
+        [n, at] = uleb(b, at);
+        bodies = new Uint32Array(n);
+        for (let i = 0; i < n; i++) {
+          let len;
+          [len, at] = uleb(b, at);
+          bodies[i] = at;
+          at += len;
+        }
+      }
+      pos = end;
+    }
+    return { codeOffset, bodies, funcImports, globalTypes: Uint8Array.from(globalTypes) };
+  } catch {
+    return null;
+  }
+}
+
+/** Skips a constant expression (MVP and extended-const opcodes, ref.func, ref.null), through its end. */
+function skipConstExpr(b: Uint8Array, at: number): number {
+  for (;;) {
+    const op = b[at++];
+    switch (op) {
+      case 0x0b: return at;
+      case 0x41: case 0x42: // i32.const, i64.const: signed LEB128
+        while (b[at++]! & 0x80) { /* skip */ }
+        break;
+      case 0x43: at += 4; break;
+      case 0x44: at += 8; break;
+      case 0x23: case 0xd2: [, at] = uleb(b, at); break; // global.get, ref.func
+      case 0xd0: at++; break; // ref.null t
+      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break; // extended-const arithmetic
+      case 0xfd: // v128.const
+        [, at] = uleb(b, at);
+        at += 16;
+        break;
+      default: throw new RangeError(`opcode 0x${(op ?? 0).toString(16)} in a constant expression`);
+    }
+  }
+}

@@ -26,7 +26,7 @@ export const RESULT = 3;
  */
 export const CPU_NS = 2;
 /** BigInt64 index of the first argument slot. */
-const ARG0 = 4;
+export const ARG0 = 4;
 export const MAX_ARGS = 16;
 export const SLOT_BYTES = (ARG0 + MAX_ARGS) * 8;
 

@@ -123,6 +123,7 @@ function slowWrapper(cpu: Cpu, name: string, def: SyscallDef): WebAssembly.Suspe
       cpu.leave(p);
       await p.sleep(until);
       while (p.stopped && p.pendingKill === 0) await p.untilContinued();
+      if (cpu.loopHeld()) await cpu.yieldLoop(); // woken in a long chain of microtasks (proc/cpu.ts)
       cpu.enter(p);
       p.state = 'running';
       p.wchan = null;

@@ -36,6 +36,11 @@ export class GuestMemory {
     return this.u8.byteLength;
   }
 
+  /** All of memory as it is now, for the core file of a process that died (proc/core.ts). */
+  whole(): Uint8Array {
+    return new Uint8Array(this.memory.buffer);
+  }
+
   /**
    * Checks [ptr, ptr+len) lies in memory; returns ptr as an unsigned number. A range that
    * looks outside is checked again after refresh(), so callers need not refresh first:

@@ -26,6 +26,7 @@ import { GuestFault } from '../proc/fault.ts';
 import { MEMORY_EXPORT, NULL_STACK_FIRST, NULL_WRITE } from '../proc/instrument.ts';
 import type { Process } from '../proc/process.ts';
 import { isStackGuardHit } from '../proc/protect.ts';
+import { cpuLimitReached } from '../proc/rlimit.ts';
 import type { SyscallDef, SyscallTable } from './dispatch.ts';
 
 /** A process's time slice, in ns of CPU time. */
@@ -151,6 +152,7 @@ export function iskGuardSyscalls(k: Kernel): SyscallTable {
         return s.fuel;
       }
       const now = cpu.cpuTimeNs(p);
+      if (now >= p.cpuLimitNs) cpuLimitReached(k, p, now); // RLIMIT_CPU: delivered as preempt() returns
       const spent = now - s.lastCpuNs;
       s.lastCpuNs = now;
       if (spent > 0) {
@@ -165,7 +167,9 @@ export function iskGuardSyscalls(k: Kernel): SyscallTable {
       }
       // p.acct.cpuNs is its CPU time when it last got the CPU (Cpu.enter): it has held the
       // event loop since.
-      if (now - p.acct.cpuNs < TICK_NS) return s.fuel;
+      // It yields after a tick on the CPU, or sooner when the event loop has not turned for
+      // a tick (processes before it kept it busy: proc/cpu.ts).
+      if (now - p.acct.cpuNs < TICK_NS && !cpu.loopHeld()) return s.fuel;
       s.rotated = now - s.sliceStartNs >= SLICE_NS;
       if (s.rotated) s.preemptions++;
       p.restart = true;

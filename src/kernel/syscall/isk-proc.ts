@@ -13,6 +13,7 @@ import type { SyscallTable } from './dispatch.ts';
 import type { FdEntry } from '../fd/fd-table.ts';
 import type { GuestMemory } from './guest-memory.ts';
 import { rightsForKind } from './wasi-path.ts';
+import { setLimit } from '../proc/rlimit.ts';
 
 /** argv and environment together, at most (Linux's ARG_MAX is 2 MiB with the stack). */
 const ARG_MAX = 1 << 20;
@@ -22,7 +23,9 @@ const FILE_ACTION_SIZE = 32;
 
 const SPAWN = { SETPGROUP: 1, SETSID: 2, SETSIGMASK: 4, SETSIGDEF: 8, SEARCH: 16, RESETIDS: 32 } as const;
 const SPAWN_KNOWN = 63;
-const ACTION = { OPEN: 1, CLOSE: 2, DUP2: 3, CHDIR: 4, FCHDIR: 5 } as const;
+const ACTION = { OPEN: 1, CLOSE: 2, DUP2: 3, CHDIR: 4, FCHDIR: 5, SETRLIMIT: 6 } as const;
+/** SETRLIMIT's argument: a struct rlimit (proc/rlimit.ts). */
+const RLIMIT_SIZE = 16;
 
 // wasi-libc's open() flags (fcntl.h): fdflags in the low 12 bits, oflags << 12, and these.
 const O_NOFOLLOW = 0x01000000;
@@ -38,6 +41,8 @@ interface FileAction {
   fd: number;
   arg: number;
   path: string | null;
+  /** SETRLIMIT: [soft, hard]. */
+  rlim: [bigint, bigint] | null;
 }
 
 /** NUL-terminated strings back to back. */
@@ -81,9 +86,11 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
       const arg = m.dv.getInt32(o + 8, true);
       const pp = m.dv.getUint32(o + 12, true);
       const pl = m.dv.getUint32(o + 16, true);
-      if (kind < ACTION.OPEN || kind > ACTION.FCHDIR) fail(E.INVAL);
+      if (kind < ACTION.OPEN || kind > ACTION.SETRLIMIT) fail(E.INVAL);
       const path = kind === ACTION.OPEN || kind === ACTION.CHDIR ? m.string(pp, pl) : null;
-      out.push({ kind, fd, arg, path });
+      if (kind === ACTION.SETRLIMIT && pl !== RLIMIT_SIZE) fail(E.INVAL);
+      const rlim: [bigint, bigint] | null = kind === ACTION.SETRLIMIT ? [m.u64(pp), m.u64(pp + 8)] : null;
+      out.push({ kind, fd, arg, path, rlim });
     }
     return out;
   };
@@ -171,6 +178,9 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
         c.cwdPath = ns.pathOf(f.loc, c.root) ?? c.cwdPath;
         return;
       }
+      case ACTION.SETRLIMIT: // the child's limits, as setrlimit() between fork and exec
+        setLimit(c, a.fd, a.rlim![0], a.rlim![1], c.uid === 0);
+        return;
     }
   };
 

@@ -17,6 +17,7 @@ import { listDir } from '../vfs/ops.ts';
 import type { SyscallTable } from './dispatch.ts';
 import { encodeUtf8, type GuestMemory } from './guest-memory.ts';
 import type { Kernel } from '../kernel.ts';
+import { checkFileSize, fileRoom } from '../proc/rlimit.ts';
 
 /** Largest byte count one read or write moves (Linux's MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
@@ -92,6 +93,9 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     m.check(outPtr, 4);
     const file = e.file;
     if (write && file.completesWrites) return completeWrite(p, file, iovecs(m, iovs, count), outPtr);
+    // RLIMIT_FSIZE: a write to a regular file moves bytes up to the limit; at it, SIGXFSZ and
+    // EFBIG. Looked at (room -1 → its value) once there is a byte to write, as Linux does.
+    let room = write && p.limits.fileBytes !== Infinity && file.filetype === FILETYPE.REGULAR_FILE ? -1 : Infinity;
     let total = 0;
     // The common case, one iovec, without building an array.
     const bufs = count === 1 ? null : iovecs(m, iovs, count);
@@ -105,6 +109,8 @@ export function fdSyscalls(k: Kernel): SyscallTable {
         buf = m.bytes(m.dv.getUint32(b, true), len);
         if (len === 0) break;
       }
+      if (room < 0) room = fileRoom(k, p, file.flags & FDFLAGS.APPEND ? file.stat().size : file.tell());
+      if (buf.length > room) buf = buf.subarray(0, room);
       const n = write ? writeOrSigpipe(p, file, buf) : file.read(buf);
       if (n === WOULD_BLOCK) {
         if (total > 0) break;
@@ -112,7 +118,8 @@ export function fdSyscalls(k: Kernel): SyscallTable {
         return p.block(write ? file.waitWritable() : file.waitReadable());
       }
       total += n;
-      if (n < buf.length) break;
+      room -= n;
+      if (n < buf.length || room <= 0) break;
     }
     if (write) p.acct.bytesWritten += total;
     else p.acct.bytesRead += total;
@@ -184,12 +191,17 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     m.check(outPtr, 4);
     let pos = offsetOf(off);
     const bufs = iovecs(m, iovs, count);
+    const file = e.file;
+    let room = write && p.limits.fileBytes !== Infinity && file.filetype === FILETYPE.REGULAR_FILE ? -1 : Infinity;
     let total = 0;
-    for (const buf of bufs) {
-      const n = write ? e.file.pwrite(buf, pos) : e.file.pread(buf, pos);
+    for (let buf of bufs) {
+      if (room < 0) room = fileRoom(k, p, file.flags & FDFLAGS.APPEND ? file.stat().size : pos);
+      if (buf.length > room) buf = buf.subarray(0, room);
+      const n = write ? file.pwrite(buf, pos) : file.pread(buf, pos);
       total += n;
       pos += n;
-      if (n < buf.length) break;
+      room -= n;
+      if (n < buf.length || room <= 0) break;
     }
     if (write) p.acct.bytesWritten += total;
     else p.acct.bytesRead += total;
@@ -299,12 +311,16 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       },
     },
     fd_filestat_set_size: {
-      params: ['i32', 'i64'],
+      // Through the gate: SIGXFSZ (RLIMIT_FSIZE) is delivered as it returns.
+      params: ['i32', 'i64'], gate: true,
       handler: (p: Process, fd: number, size: bigint) => {
         const e = need(p.fds.get(fd), RIGHTS.FD_FILESTAT_SET_SIZE);
         if (size < 0n) fail(E.INVAL); // a u64 past 2^63: a negative off_t to ftruncate
         if (size > BigInt(MAX_OFFSET)) fail(E.FBIG);
         if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
+        if (p.limits.fileBytes !== Infinity && e.file.filetype === FILETYPE.REGULAR_FILE && e.file.writable) {
+          checkFileSize(k, p, Number(size), e.file.stat().size);
+        }
         e.file.setSize(Number(size));
         return 0;
       },
@@ -332,13 +348,16 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       },
     },
     fd_allocate: {
-      params: ['i32', 'i64', 'i64'],
+      params: ['i32', 'i64', 'i64'], gate: true, // gated as fd_filestat_set_size
       handler: (p: Process, fd: number, off: bigint, len: bigint) => {
         const e = need(p.fds.get(fd), RIGHTS.FD_ALLOCATE);
         // As Linux's fallocate: a u64 past 2^63 is a negative loff_t there, EINVAL.
         if (off < 0n || len <= 0n) fail(E.INVAL);
         if (off + len > BigInt(MAX_OFFSET)) fail(E.FBIG);
         if (e.file.filetype === FILETYPE.DIRECTORY) fail(E.BADF);
+        if (p.limits.fileBytes !== Infinity && e.file.filetype === FILETYPE.REGULAR_FILE && e.file.writable) {
+          checkFileSize(k, p, Number(off + len), e.file.stat().size);
+        }
         e.file.allocate(Number(off), Number(len));
         return 0;
       },

@@ -10,3 +10,8 @@ export const procExit = dc.channel('isokernel:proc:exit');
 export const procFault = dc.channel('isokernel:proc:fault');
 /** { pid, error } when a syscall hit a kernel bug; the process was killed with SIGSYS. */
 export const kernelBug = dc.channel('isokernel:kernel:bug');
+/**
+ * { pid, program, signal, path, bytes, truncated } or { pid, program, signal, path, error }
+ * when a process's core file was written, or could not be (proc/core.ts).
+ */
+export const procCore = dc.channel('isokernel:proc:core');

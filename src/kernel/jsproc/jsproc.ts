@@ -1,0 +1,471 @@
+// JavaScript processes: a process whose program is JavaScript runs in a V8 isolate of its
+// own (a worker thread, pool.ts) and makes the same system calls as a WASI process, served
+// here by the same handlers (docs/jsproc.md).
+//
+// Design note.
+//
+// - Memory. The kernel gives the process a shared WebAssembly.Memory and sets p.mem over it:
+//   the runtime in the isolate lays out a call's arguments there as a C program would, so
+//   every handler checks them as for any process (EFAULT outside it). Nothing else is
+//   shared with the isolate but its lanes.
+// - Lanes. Lane 0 is the synchronous one (the isolate waits in Atomics.wait); others carry
+//   the promise forms, one call each, and are offered by the isolate as it needs them (a
+//   message with a fresh slot; 'lane-ok' once it is served). Each lane keeps its call's
+//   restart/waitFor/timers, swapped into the process around the handler, as threads do
+//   (proc/threads.ts). A call that blocks is awaited and retried here, as the gate does.
+// - Signals. A fatal one (p.pendingKill) ends the process at once: the isolate is terminated
+//   wherever it is, computing or waiting. Caught ones are Node's `process.on('SIGTERM')`:
+//   the runtime asks for them with sigaction (disposition catch, SA_RESTART), so the kernel
+//   makes them pending; they are taken here after every call and whenever the process is
+//   woken (a sleep on the process that Kernel.signal interrupts, as in threads.ts), and
+//   posted to the isolate, whose event loop emits them. A call asleep is not interrupted by
+//   a caught signal (Node restarts such calls itself). Default actions apply as for any
+//   process; a stop holds the process's calls until SIGCONT (its JS keeps running until its
+//   next call).
+// - Ending. The runtime ends the process with proc_exit when Node would exit (the event loop
+//   drained, process.exit(), an uncaught exception after printing it): the isolate then
+//   waits forever in that call and is terminated in the background. A kill terminates it
+//   and the process ends when it is gone. Reaching the heap limit ends it with SIGABRT and a
+//   fault record (Node itself aborts there). If the isolate ends by itself, its exit code is
+//   the status.
+// - Trust. The isolate is the process: nothing it sends is believed. Calls are system calls,
+//   checked as any; messages are checked for shape; lanes are capped (JS_MAX_LANES).
+import { DISPOSITION, SA, SIG, defaultAction, signalName } from '../../abi/signals.ts';
+import { E } from '../../abi/wasi.ts';
+import { fail, Killed, ProcExit, SysError } from '../errors.ts';
+import type { Kernel } from '../kernel.ts';
+import type { Program } from '../proc/loader.ts';
+import { BLOCK, type Process } from '../proc/process.ts';
+import type { FaultRecord } from '../proc/fault.ts';
+import { ChannelServer, SLOT_BYTES, type ParamType } from '../syscall/channel.ts';
+import type { SyscallDef } from '../syscall/dispatch.ts';
+import { GuestMemory } from '../syscall/guest-memory.ts';
+import { procFault } from '../trace/channels.ts';
+import { claimWorker, heapMbFor, type JsWorker } from './pool.ts';
+import { CALL_JS_STRIP, JS_MAX_LANES, JS_STRIP_MAX, type JsJob, type ToWorker } from './protocol.ts';
+import { stripTypes } from './strip.ts';
+
+/** The process's memory: 512 KiB to start, grown by the runtime up to 64 MiB. */
+const MEMORY_INITIAL_PAGES = 8;
+const MEMORY_MAX_PAGES = 1024;
+/** Async lanes given with the job. */
+const INITIAL_ASYNC_LANES = 2;
+/** How often the CPU limit of a JS process is looked at, when it has one (ms). */
+const CPU_WATCH_MS = 50;
+
+/** What a fault record says when a JS process reached its heap limit. */
+export interface JsFaultRecord extends FaultRecord {
+  /** The isolate's heap limit, MiB. */
+  heapMb: number;
+}
+
+type AnyHandler = (p: Process, ...args: unknown[]) => number;
+interface CallDef {
+  name: string;
+  params: ParamType[];
+  handler: AnyHandler;
+}
+interface CallTable {
+  calls: CallDef[];
+  wire: [string, ParamType[]][];
+}
+const tables = new WeakMap<Kernel, CallTable>();
+
+function callTable(k: Kernel): CallTable {
+  let t = tables.get(k);
+  if (!t) {
+    t = { calls: [], wire: [] };
+    for (const [module, table] of Object.entries(k.syscalls)) {
+      for (const [name, def] of Object.entries(table) as [string, SyscallDef][]) {
+        t.calls.push({ name, params: def.params, handler: def.handler as AnyHandler });
+        t.wire.push([`${module}\0${name}`, def.params]);
+      }
+    }
+    tables.set(k, t);
+  }
+  return t;
+}
+
+/**
+ * Stands in for a wasm instance on a JS process: sigaction accepts a caught disposition
+ * only for a process that exports __isokernel_signal. The gate, which would call it, never
+ * runs for a JS process; this runtime delivers caught signals itself (see the design note).
+ */
+const STAND_IN = Object.freeze({ exports: Object.freeze({ __isokernel_signal: () => 0 }) }) as unknown as WebAssembly.Instance;
+
+class Lane {
+  readonly id: number;
+  readonly server: ChannelServer;
+  restart: unknown = null;
+  waitFor: Promise<unknown> | null = null;
+  timers: NodeJS.Timeout[] = [];
+  wake: (() => void) | null = null;
+  sleeping: string | null = null;
+  constructor(id: number, slot: SharedArrayBuffer, serve: (l: Lane, s: ChannelServer) => void) {
+    this.id = id;
+    this.server = new ChannelServer(slot, (s) => serve(this, s));
+  }
+}
+
+type Outcome = { ok: true } | { ok: false; error: unknown };
+
+const running = new WeakMap<Process, JsProcess>();
+
+class JsProcess {
+  private readonly k: Kernel;
+  private readonly p: Process;
+  private readonly prog: Program;
+  private readonly table: CallTable;
+  private readonly memory: WebAssembly.Memory;
+  private readonly lanes = new Map<number, Lane>();
+  private readonly initialSlots: SharedArrayBuffer[] = [];
+  readonly heapMb: number;
+  private worker: JsWorker | null = null;
+  private finished = false;
+  /** The worker's CPU time (ns) already added to the process's account. */
+  private workerNs = 0;
+  private cpuWatch: NodeJS.Timeout | null = null;
+  private settle!: (o: Outcome) => void;
+  readonly done: Promise<void>;
+
+  constructor(k: Kernel, p: Process, prog: Program) {
+    this.k = k;
+    this.p = p;
+    this.prog = prog;
+    this.table = callTable(k);
+    this.heapMb = heapMbFor(p.limits.memoryPages);
+    this.memory = new WebAssembly.Memory({ initial: MEMORY_INITIAL_PAGES, maximum: MEMORY_MAX_PAGES, shared: true });
+    this.done = new Promise<Outcome>((r) => (this.settle = r)).then((o) => {
+      if (!o.ok) throw o.error;
+    });
+    for (let i = 0; i <= INITIAL_ASYNC_LANES; i++) {
+      const slot = new SharedArrayBuffer(SLOT_BYTES);
+      this.initialSlots.push(slot);
+      this.lanes.set(i === 0 ? 0 : -i, new Lane(i === 0 ? 0 : -i, slot, (l, s) => this.request(l, s)));
+    }
+  }
+
+  start(): void {
+    const p = this.p;
+    p.mem = new GuestMemory(this.memory);
+    p.instance = STAND_IN;
+    // Node ignores SIGPIPE: a write to a pipe without readers is an EPIPE error.
+    p.sig.setAction(SIG.PIPE, { disposition: DISPOSITION.IGNORE, mask: 0, flags: 0 });
+    p.state = 'running';
+    claimWorker(this.heapMb, (w) => {
+      if (this.finished) {
+        if (w) void w.terminate();
+        return;
+      }
+      if (!w) {
+        p.error = new Error(`${this.prog.name}: cannot start an isolate for a JavaScript process`);
+        return this.finish({ ok: false, error: new ProcExit(126) });
+      }
+      this.run(w);
+    });
+    void this.watchSignals();
+  }
+
+  private run(w: JsWorker): void {
+    const p = this.p;
+    this.worker = w;
+    w.events = {
+      message: (m) => this.message(m),
+      error: (e) => this.workerError(e),
+      exit: (code) => this.finish(code === 0 ? { ok: true } : { ok: false, error: new ProcExit(code) }),
+    };
+    for (const l of this.lanes.values()) l.server.listen();
+    const job: JsJob = {
+      type: 'job', memory: this.memory, lanes: this.initialSlots, calls: this.table.wire,
+      pid: p.pid, ppid: p.ppid, argv: [...p.argv], env: [...p.env], cwd: p.cwdPath,
+      main: this.prog.js?.main ? { path: this.prog.js.main.path, source: this.prog.js.main.source } : null,
+      heapMb: this.heapMb, hostname: this.k.hostname, release: this.k.release, version: this.k.version,
+      startHr: this.k.clock.bootMono + BigInt(Math.round(p.acct.startNs)),
+    };
+    this.post(job);
+    const cpuNs = (p as { cpuLimitNs?: number }).cpuLimitNs;
+    if (cpuNs !== undefined && Number.isFinite(cpuNs)) this.watchCpu();
+  }
+
+  private post(m: ToWorker): void {
+    try {
+      this.worker?.worker.postMessage(m);
+    } catch { /* the worker is gone: its exit event ends the process */ }
+  }
+
+  // ---- messages and worker events ----
+
+  private message(m: unknown): void {
+    if (this.finished || typeof m !== 'object' || m === null) return;
+    const msg = m as { type?: unknown; id?: unknown; slot?: unknown };
+    if (msg.type === 'lane') {
+      const id = msg.id;
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) return;
+      const ok = msg.slot instanceof SharedArrayBuffer && msg.slot.byteLength === SLOT_BYTES &&
+        !this.lanes.has(id) && this.lanes.size <= JS_MAX_LANES;
+      if (!ok) return this.post({ type: 'lane-refused', id });
+      const lane = new Lane(id, msg.slot as SharedArrayBuffer, (l, s) => this.request(l, s));
+      this.lanes.set(id, lane);
+      lane.server.listen();
+      this.post({ type: 'lane-ok', id });
+    }
+  }
+
+  private workerError(e: Error): void {
+    if (process.env.ISOKERNEL_DEBUG_JS === '1') process.stderr.write(`isokernel: JS process ${this.p.pid}: worker error: ${e.stack}\n`);
+    if (this.finished) return;
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      const record: JsFaultRecord = {
+        time: new Date(), pid: this.p.pid, program: this.p.program, signal: SIG.ABRT, signalName: signalName(SIG.ABRT),
+        kind: `JavaScript heap out of memory (limit ${this.heapMb} MiB)`, message: e.message, frames: [], address: null,
+        heapMb: this.heapMb,
+      };
+      this.p.fault = record;
+      procFault.publish(record);
+      return this.finish({ ok: false, error: new Killed(SIG.ABRT) });
+    }
+    // An error the runtime did not handle (a program that took its handlers away): Node's
+    // worker reports it and exits with 1.
+    this.finish({ ok: false, error: new ProcExit(1) });
+  }
+
+  // ---- system calls ----
+
+  private account(s: ChannelServer): void {
+    const now = s.cpuNs;
+    if (Number.isFinite(now) && now > this.workerNs) {
+      this.p.acct.cpuNs += now - this.workerNs;
+      this.workerNs = now;
+    }
+  }
+
+  private request(lane: Lane, s: ChannelServer): void {
+    if (this.finished) return;
+    this.account(s);
+    const n = s.call;
+    if (n === CALL_JS_STRIP) return this.whenRunnable(lane, () => this.reply(s, this.strip(s)));
+    const c = this.table.calls[n];
+    if (!c) return this.reply(s, E.NOSYS);
+    this.p.acct.syscalls++;
+    const args = s.args(c.params);
+    this.whenRunnable(lane, () => {
+      lane.restart = null;
+      this.attempt(lane, s, c, args);
+    });
+  }
+
+  private reply(s: ChannelServer, r: number): void {
+    s.reply(r);
+    this.deliver();
+  }
+
+  /** Runs `go` unless the process is to die (it ends) or is stopped (then once continued). */
+  private whenRunnable(lane: Lane, go: () => void): void {
+    const p = this.p;
+    if (p.pendingKill !== 0) return this.finish({ ok: false, error: new Killed(p.pendingKill) });
+    if (!p.stopped) return go();
+    lane.sleeping = 'signal';
+    this.updateState();
+    p.untilContinued().then(() => {
+      if (this.finished) return;
+      lane.sleeping = null;
+      this.updateState();
+      this.whenRunnable(lane, go);
+    });
+  }
+
+  private attempt(lane: Lane, s: ChannelServer, c: CallDef, args: unknown[]): void {
+    const r = this.runHandler(lane, c, args);
+    if (r === null) return;
+    if (r !== BLOCK) return this.whenRunnable(lane, () => this.reply(s, r));
+    const until = lane.waitFor!;
+    lane.waitFor = null;
+    lane.sleeping = c.name;
+    this.p.acct.voluntarySwitches++;
+    this.updateState();
+    new Promise<void>((resolve) => {
+      lane.wake = resolve;
+      until.then(() => resolve(), () => resolve());
+    }).then(() => {
+      lane.wake = null;
+      for (const t of lane.timers) clearTimeout(t);
+      lane.timers.length = 0;
+      if (this.finished) return;
+      lane.sleeping = null;
+      this.updateState();
+      this.whenRunnable(lane, () => this.attempt(lane, s, c, args));
+    });
+  }
+
+  /** One attempt of a handler with the lane's per-call state in the process (as threads.ts). */
+  private runHandler(lane: Lane, c: CallDef, args: unknown[]): number | null {
+    const p = this.p;
+    const cpu = this.k.cpu;
+    const timers = p['timers'];
+    const mark = timers.length;
+    const savedRestart = p.restart;
+    const savedWait = p.waitFor;
+    p.restart = lane.restart;
+    p.waitFor = null;
+    cpu.enter(p);
+    try {
+      return c.handler(p, ...args);
+    } catch (e) {
+      if (e instanceof SysError) return e.errno;
+      this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug
+      return null;
+    } finally {
+      cpu.leave(p);
+      lane.restart = p.restart;
+      lane.waitFor = p.waitFor;
+      p.restart = savedRestart;
+      p.waitFor = savedWait;
+      if (timers.length > mark) lane.timers.push(...timers.splice(mark));
+    }
+  }
+
+  /** CALL_JS_STRIP (protocol.ts). */
+  private strip(s: ChannelServer): number {
+    const [ptr, len, cap, out] = s.args(['i32', 'i32', 'i32', 'i32']) as number[];
+    const m = this.p.mem!;
+    try {
+      m.check(out!, 4);
+      if (len! >>> 0 > JS_STRIP_MAX) fail(E['2BIG']);
+      const source = m.string(ptr!, len!);
+      let result: string;
+      let errno = 0;
+      this.k.cpu.enter(this.p);
+      try {
+        result = stripTypes(source);
+      } catch (e) {
+        result = (e as Error).message;
+        errno = E.NOEXEC;
+      } finally {
+        this.k.cpu.leave(this.p);
+      }
+      const bytes = new TextEncoder().encode(result);
+      m.setU32(out!, bytes.length);
+      if (bytes.length > cap! >>> 0) return errno === 0 ? E.RANGE : (m.write(ptr!, bytes.subarray(0, cap! >>> 0)), errno);
+      m.write(ptr!, bytes);
+      return errno;
+    } catch (e) {
+      if (e instanceof SysError) return e.errno;
+      throw e;
+    }
+  }
+
+  /** ps's view: sleeping when lane 0 sleeps, or when nothing runs on it and an async call sleeps. */
+  private updateState(): void {
+    const p = this.p;
+    if (this.finished || p.state === 'stopped') return;
+    const l0 = this.lanes.get(0)!;
+    let wchan = l0.sleeping;
+    if (wchan === null) {
+      for (const l of this.lanes.values()) if (l.sleeping !== null) wchan = l.sleeping;
+    }
+    p.state = wchan === null ? 'running' : 'sleeping';
+    p.wchan = wchan;
+  }
+
+  // ---- signals ----
+
+  /** Acts on the process's deliverable signals, as the gate does when a call returns. */
+  private deliver(): void {
+    const p = this.p;
+    if (this.finished) return;
+    if (p.pendingKill !== 0) return this.finish({ ok: false, error: new Killed(p.pendingKill) });
+    if (p.stopped) return;
+    for (;;) {
+      const sig = p.sig.take();
+      if (sig === 0) return;
+      const a = p.sig.action(sig);
+      if (a.disposition === DISPOSITION.IGNORE) continue;
+      if (a.disposition === DISPOSITION.DEFAULT) {
+        const d = defaultAction(sig);
+        if (d === 'terminate' || d === 'core') return this.finish({ ok: false, error: new Killed(sig) });
+        if (d === 'stop') {
+          this.k.stopProcess(p, sig);
+          return;
+        }
+        continue;
+      }
+      if ((a.flags & SA.RESETHAND) >>> 0) p.sig.setAction(sig, { disposition: DISPOSITION.DEFAULT, mask: 0, flags: 0 });
+      this.post({ type: 'signal', sig });
+    }
+  }
+
+  /** Sleeps on the process so that Kernel.signal's p.interrupt() reaches it (as threads.ts). */
+  private async watchSignals(): Promise<void> {
+    while (!this.finished) {
+      await this.p.sleep(new Promise<never>(() => {}));
+      this.deliver();
+    }
+  }
+
+  /** RLIMIT_CPU: the isolate's CPU time, looked at every CPU_WATCH_MS. */
+  private watchCpu(): void {
+    const tick = (): void => {
+      const w = this.worker;
+      if (this.finished || !w) return;
+      w.worker.cpuUsage().then((u) => {
+        if (this.finished) return;
+        const ns = (u.user + u.system) * 1000;
+        if (ns > this.workerNs) {
+          this.p.acct.cpuNs += ns - this.workerNs;
+          this.workerNs = ns;
+        }
+        const p = this.p as Process & { cpuLimitNs?: number };
+        const onLimit = (this.k.cpu as { onCpuLimit?: ((p: Process) => void) | null }).onCpuLimit;
+        if (p.cpuLimitNs !== undefined && p.acct.cpuNs >= p.cpuLimitNs && onLimit) onLimit(p);
+        this.deliver();
+        this.cpuWatch = setTimeout(tick, CPU_WATCH_MS);
+      }, () => {});
+    };
+    this.cpuWatch = setTimeout(tick, CPU_WATCH_MS);
+  }
+
+  // ---- the end ----
+
+  finish(o: Outcome): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.cpuWatch) clearTimeout(this.cpuWatch);
+    this.p.interrupt(); // ends watchSignals' sleep
+    for (const l of this.lanes.values()) {
+      l.server.close();
+      l.wake?.();
+      for (const t of l.timers) clearTimeout(t);
+      l.timers.length = 0;
+    }
+    running.delete(this.p);
+    const w = this.worker;
+    this.worker = null;
+    // After proc_exit the isolate waits in that call forever and can do nothing more: it is
+    // ended in the background. Otherwise it may be computing: the process ends once it is gone.
+    const exiting = !o.ok && o.error instanceof ProcExit && w !== null && !w.dead;
+    if (!w || w.dead) return this.settle(o);
+    const gone = w.terminate();
+    if (exiting) return this.settle(o);
+    gone.then(() => this.settle(o), () => this.settle(o));
+  }
+}
+
+/**
+ * Runs a JavaScript program's process (prog.js is set) in an isolate of its own. Settles
+ * when the process has ended: resolves if its isolate exited with 0 by itself, rejects with
+ * ProcExit (exit codes; 126 with p.error set if no isolate could be had), Killed (a fatal
+ * signal; SIGABRT with p.fault set at the heap limit) or another error (a kernel bug).
+ */
+export function startJs(k: Kernel, p: Process, prog: Program): Promise<void> {
+  const js = new JsProcess(k, p, prog);
+  running.set(p, js);
+  js.start();
+  return js.done;
+}
+
+/** Whether `p` is a JS process that is running, and its heap limit (for ps and /proc). */
+export function jsInfo(p: Process): { heapMb: number } | null {
+  const js = running.get(p);
+  return js ? { heapMb: js.heapMb } : null;
+}

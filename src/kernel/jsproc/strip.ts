@@ -1,0 +1,87 @@
+// TypeScript for JS processes: type stripping on the kernel thread, and the runtime's own
+// modules as the isolates load them.
+//
+// A worker that loads a .ts file through Node's loader compiles Node's TypeScript stripper
+// (a WebAssembly build of swc) in its own isolate: measured here, +9 MiB and 3x the boot
+// time of each worker. So types are stripped once, here, with Node's own
+// module.stripTypeScriptTypes (mode "strip": erasable syntax only, positions kept, so stack
+// traces need no source map): the runtime's sources when the first JS process starts, and
+// a program's .ts files when its isolate asks (CALL_JS_STRIP, cached by content).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { JsBootData } from './protocol.ts';
+
+const SRC = fileURLToPath(new URL('../../', import.meta.url));
+const RUNTIME_ENTRY = 'jsrt/main.ts';
+/** Stripped programs kept, at most (by content hash). */
+const CACHE_MAX = 256;
+const cache = new Map<string, string>();
+
+/**
+ * Strips the types of a TypeScript source. Throws an Error with code
+ * ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX or ERR_INVALID_TYPESCRIPT_SYNTAX for what cannot be
+ * stripped (enums, namespaces, parameter properties; syntax errors).
+ */
+export function stripTypes(source: string): string {
+  const key = createHash('sha256').update(source).digest('base64');
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  // Node announces the API as experimental on first use, on the host's stderr: not ours to print.
+  const warn = process.emitWarning;
+  process.emitWarning = () => {};
+  let out: string;
+  try {
+    out = stripTypeScriptTypes(source, { mode: 'strip' });
+  } finally {
+    process.emitWarning = warn;
+  }
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(key, out);
+  return out;
+}
+
+let boot: JsBootData | null = null;
+
+/**
+ * The runtime's modules (src/jsrt/ and the kernel files they import), types stripped, by
+ * path relative to src/: read and stripped on first use, then kept for the host's life.
+ */
+export function runtimeSources(): JsBootData {
+  if (boot) return boot;
+  const sources: Record<string, string> = {};
+  const todo = [RUNTIME_ENTRY];
+  while (todo.length > 0) {
+    const rel = todo.pop()!;
+    if (Object.hasOwn(sources, rel)) continue;
+    const code = stripTypes(readFileSync(SRC + rel, 'utf8'));
+    sources[rel] = code;
+    for (const spec of importsOf(code)) {
+      if (!spec.startsWith('.')) continue; // node: builtins
+      todo.push(joinRel(rel, spec));
+    }
+  }
+  boot = { sources, entry: RUNTIME_ENTRY };
+  return boot;
+}
+
+/** The specifiers a stripped module imports or re-exports (the runtime is written so this sees them all). */
+function importsOf(code: string): string[] {
+  const out: string[] = [];
+  for (const re of [/^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm]) {
+    for (let m = re.exec(code); m; m = re.exec(code)) out.push(m[1]!);
+  }
+  return out;
+}
+
+/** `from`'s directory joined with a relative specifier, normalised (paths relative to src/). */
+export function joinRel(from: string, spec: string): string {
+  const parts = from.split('/').slice(0, -1);
+  for (const c of spec.split('/')) {
+    if (c === '.' || c === '') continue;
+    if (c === '..') parts.pop();
+    else parts.push(c);
+  }
+  return parts.join('/');
+}

@@ -1,0 +1,13 @@
+# "$@" keeps the arguments, "$*" joins them
+set -- 'a b' c '' d
+printf '<%s>' "$@"; echo
+printf '<%s>' "$*"; echo
+printf '<%s>' $@; echo
+printf '<%s>' $*; echo
+IFS=,
+printf '<%s>' "$*"; echo
+IFS=
+printf '<%s>' "$*"; echo
+unset IFS
+printf '<%s>' "x$@y"; echo
+printf '<%s>' "${@}"; echo

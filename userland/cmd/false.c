@@ -1,0 +1,2 @@
+/* false: exits with status 1, ignoring its arguments (POSIX). */
+int main(void) { return 1; }
