@@ -231,6 +231,11 @@ async function main(): Promise<void> {
   // prints its table and writes bench/results-protect.md.
   log('instrumentation: compute overhead, preemption latency (bench/instrument.ts)');
   console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}instrument.ts`], [])}`);
+
+  // JavaScript processes (issue 6): spawn against `node -e 0`, idle memory, syscalls from JS;
+  // a script of its own, which prints its table and writes bench/results-jsproc.md.
+  log('JS processes: spawn, idle memory, system calls (bench/jsproc.ts)');
+  console.log(`\n${await runChild(process.execPath, ['--expose-gc', `${BENCH_DIR}jsproc.ts`], [])}`);
 }
 
 await main();

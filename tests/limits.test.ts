@@ -104,7 +104,7 @@ describe('resource limits from the host', () => {
     assert.deepEqual(await hard.exited, { code: null, signal: SIG.KILL, status: 128 + SIG.KILL, core: false });
     for (const p of [soft, hard]) {
       const ms = kernel.cpu.cpuTimeNs(p) / 1e6;
-      assert.ok(ms >= 50 && ms < 150, `killed after ${ms} ms of CPU`);
+      assert.ok(ms >= 50 && ms < 500, `killed after ${ms} ms of CPU`); // acts at the next check, ~0.5 ms on an idle host
     }
   });
 });

@@ -16,6 +16,7 @@ import type { Program } from '../kernel/proc/loader.ts';
 import { DEFAULT_HARD_LIMITS, Kernel } from '../kernel/kernel.ts';
 import { formatCoreOutcome, formatFaultRecord, type CoreOutcome, type FaultRecord } from '../kernel/proc/fault.ts';
 import { procCore, procFault } from '../kernel/trace/channels.ts';
+import { hostScript } from './run-js.ts';
 import type { Limits } from '../kernel/proc/process.ts';
 import { parseLimitSpec } from '../kernel/proc/rlimit.ts';
 
@@ -164,12 +165,14 @@ export async function run(argv: readonly string[]): Promise<number> {
       },
       ...(a.hardLimits ? { hardLimits: a.hardLimits } : {}),
     });
-    // Signals sent to the host process go to the program, as a shell's child would get
-    // them: Ctrl-C is the guest's SIGINT, which it may catch or ignore.
+    // Signals sent to the host process go to the program's process group, as a shell's
+    // foreground job would get them: Ctrl-C is the guest's SIGINT, which it may catch or ignore.
     const forwarded = FORWARDED.map(([name, num]) => {
       const h = (): void => {
         try {
-          kernel.kill(p.pid, num);
+          // The program's whole process group, as a terminal sends Ctrl-C to the foreground
+          // job: a shell and the command it waits for both get it.
+          for (const q of [...kernel.procs.values()]) if (q.pgid === p.pgid && !q.exitStatus) kernel.kill(q.pid, num);
         } catch { /* already gone */ }
       };
       process.on(name, h);
@@ -212,6 +215,9 @@ const FORWARDED: [NodeJS.Signals, number][] = [
  */
 async function guestProgram(kernel: Kernel, a: RunArgs): Promise<{ program: Program; argv: string[]; cwd: string } | null> {
   const name = a.program;
+  const covered = (dir: string): boolean => a.dirs.some((d) => mountPoint(d.guest) === dir || dir.startsWith(mountPoint(d.guest) + '/'));
+  const js = hostScript(kernel, name, a.args, covered); // a .js/.ts file: a JS process (run-js.ts)
+  if (js) return js;
   const bare = !name.includes('/');
   if (!name.startsWith('/') && !(bare && !fs.existsSync(name))) return null;
   let target;

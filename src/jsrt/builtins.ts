@@ -83,7 +83,10 @@ export function builtin(name: string): unknown {
     const drop = WITHOUT[n];
     if (drop) {
       const copy = Object.create(null) as Record<string, unknown>;
-      for (const k of P.getOwnPropertyNames(mod)) if (!drop.includes(k)) copy[k] = (mod as Record<string, unknown>)[k];
+      // Descriptors, not values: reading a deprecated getter (crypto.fips) would warn.
+      for (const k of P.getOwnPropertyNames(mod)) {
+        if (!drop.includes(k)) P.defineProperty(copy, k, P.getOwnPropertyDescriptor(mod, k)!);
+      }
       mod = copy;
     }
   } else if (P.hasOwn(REFUSED, n)) {

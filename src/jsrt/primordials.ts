@@ -9,6 +9,7 @@ export const primordials = Object.freeze({
   hasOwn: Object.hasOwn,
   freeze: Object.freeze,
   defineProperty: Object.defineProperty,
+  getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
   getOwnPropertyNames: Object.getOwnPropertyNames,
   reflectApply: Reflect.apply,
   threadCpuUsage: realProcess.threadCpuUsage.bind(realProcess),

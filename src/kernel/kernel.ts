@@ -47,7 +47,7 @@ import { type Loc, type Mount, Namespace } from './vfs/namespace.ts';
 import { TmpFs } from './vfs/tmpfs.ts';
 import { FileSystem } from './vfs/vnode.ts';
 import { startJs } from './jsproc/jsproc.ts';
-import { isJsFile, loadHostJs } from './jsproc/program.ts';
+import { installNodeMarker, isJsFile, loadHostJs } from './jsproc/program.ts';
 
 // Fault records want whole backtraces.
 if (Error.stackTraceLimit < 64) Error.stackTraceLimit = 64;
@@ -166,6 +166,7 @@ export class Kernel {
         this.mount('/bin', { type: 'hostfs', host: bin, readOnly: true });
         this.ns.root.vnode.mkdir('usr', 0o755).symlink('bin', '../bin');
       }
+      installNodeMarker(this.ns.root.vnode); // /usr/local/bin/node (jsproc/program.ts)
     }
     this.devMount = this.ns.mount('/dev', new DevFs());
     for (const m of opts.mounts ?? []) this.mount(m.path, m.fs);

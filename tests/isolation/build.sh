@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Rebuilds the isolation and confinement guests: tests/isolation/src/NAME.c -> bin/NAME.wasm
-# (clang-14, wasi-libc, lib/libisokernel.a; lib/src for the raw `isokernel` imports that
-# iskbad.c calls). The .wasm files are committed beside their sources; after changing a
-# source or the library, run this and commit both. Exits non-zero if anything fails.
+# Rebuilds the isolation, confinement and limits guests (README.md): src/NAME.c ->
+# bin/NAME.wasm (clang-14, wasi-libc, lib/libisokernel.a). The .wasm files are committed
+# beside their sources; after changing a source or the library, run this and commit both.
+# Exits non-zero if anything fails.
 #
 # Environment: CC (default clang-14).
 set -euo pipefail
@@ -13,7 +13,7 @@ CC=${CC:-clang-14}
 ROOT=../..
 [ -f "$ROOT/lib/libisokernel.a" ] || { echo "build.sh: no lib/libisokernel.a; run lib/build.sh first" >&2; exit 1; }
 # No debug info (wasi-libc's own DWARF is large); the name section stays for fault records.
-CFLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror -I "$ROOT/include" -I "$ROOT/lib/src" -Wl,--strip-debug)
+CFLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror -I "$ROOT/include" -Wl,--strip-debug)
 
 mkdir -p bin
 for src in src/*.c; do

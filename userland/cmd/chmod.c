@@ -41,8 +41,18 @@ static int change(const char *path, int top) {
   if (chmod(path, (mode_t)m) != 0) {
     if (!quiet) warne(errno, "changing permissions of %s", quote(path));
     status = 1;
-  } else if (verbose || (changes && (st.st_mode & 07777) != (mode_t)m)) {
-    describe(path, st.st_mode, new_mode, (st.st_mode & 07777) != (mode_t)m);
+  } else {
+    if (verbose || (changes && (st.st_mode & 07777) != (mode_t)m))
+      describe(path, st.st_mode, new_mode, (st.st_mode & 07777) != (mode_t)m);
+    /* GNU: a mode without "who" that the umask kept from doing all it says is an error */
+    long naive = ref_mode >= 0 ? m : mode_apply(mode_spec, st.st_mode, S_ISDIR(st.st_mode), 0);
+    if (naive != m) {
+      char got[11], want[11];
+      mode_string(new_mode, got);
+      mode_string((st.st_mode & ~(mode_t)07777) | (mode_t)naive, want);
+      if (!quiet) warnx("%s: new permissions are %s, not %s", quotef(path), got + 1, want + 1);
+      status = 1;
+    }
   }
   if (recursive && S_ISDIR(st.st_mode)) {
     size_t n;

@@ -21,14 +21,13 @@ static void convert(char c, char flag, int width, int colons, char **out, size_t
   char raw[128];
   int numeric = 1;
   char pad = '0';
-  int natural = 2; /* the conversion's own width */
   switch (c) {
-  case 'N': snprintf(raw, sizeof raw, "%09ld", nsec); natural = 9; break;
-  case 's': snprintf(raw, sizeof raw, "%lld", (long long)secs); natural = 1; break;
+  case 'N': snprintf(raw, sizeof raw, "%09ld", nsec); break;
+  case 's': snprintf(raw, sizeof raw, "%lld", (long long)secs); break;
   case 'k': snprintf(raw, sizeof raw, "%2d", tm.tm_hour); pad = ' '; break;
   case 'l': snprintf(raw, sizeof raw, "%2d", tm.tm_hour % 12 ? tm.tm_hour % 12 : 12); pad = ' '; break;
   case 'e': snprintf(raw, sizeof raw, "%2d", tm.tm_mday); pad = ' '; break;
-  case 'q': snprintf(raw, sizeof raw, "%d", tm.tm_mon / 3 + 1); natural = 1; break;
+  case 'q': snprintf(raw, sizeof raw, "%d", tm.tm_mon / 3 + 1); break;
   case 'P': strcpy(raw, tm.tm_hour < 12 ? "am" : "pm"); numeric = 0; break;
   case 'Z': strcpy(raw, "UTC"); numeric = 0; break;
   case 'z':
@@ -38,7 +37,7 @@ static void convert(char c, char flag, int width, int colons, char **out, size_t
     else strcpy(raw, "+0000");
     numeric = 0;
     break;
-  case 'j': strftime(raw, sizeof raw, "%j", &tm); natural = 3; break;
+  case 'j': strftime(raw, sizeof raw, "%j", &tm); break;
   case 'Y':
   case 'G': {
     char f[3] = {'%', c, 0};
@@ -46,7 +45,6 @@ static void convert(char c, char flag, int width, int colons, char **out, size_t
 #pragma clang diagnostic ignored "-Wformat-nonliteral"
     strftime(raw, sizeof raw, f, &tm);
 #pragma clang diagnostic pop
-    natural = 4;
     break;
   }
   case 'd': case 'H': case 'I': case 'm': case 'M': case 'S': case 'U': case 'V': case 'W':
@@ -56,7 +54,6 @@ static void convert(char c, char flag, int width, int colons, char **out, size_t
 #pragma clang diagnostic ignored "-Wformat-nonliteral"
     strftime(raw, sizeof raw, f, &tm);
 #pragma clang diagnostic pop
-    natural = (c == 'u' || c == 'w') ? 1 : 2;
     break;
   }
   default: {
@@ -68,7 +65,6 @@ static void convert(char c, char flag, int width, int colons, char **out, size_t
     numeric = 0;
   }
   }
-  (void)natural;
   char val[256];
   snprintf(val, sizeof val, "%s", raw);
   if (numeric) {

@@ -52,6 +52,7 @@ static int nargs, pos;
 static int follow_mode = 'P', depth_first, xdev, have_action, status;
 static int regex_extended; /* -regextype posix-extended (else basic, which stands in for emacs) */
 static long maxdepth = -1, mindepth = 0;
+static int npaths_given;
 static struct timespec now;
 static struct node **execs;
 static size_t nexecs;
@@ -293,7 +294,7 @@ static struct node *parse_primary(void) {
   } else {
     fflush(stdout);
     fprintf(stderr, "%s: paths must precede expression: `%s'\n", progname, a);
-    if (pos >= 3 && (strcmp(args[pos - 3], "-maxdepth") == 0 || strcmp(args[pos - 3], "-mindepth") == 0))
+    if (!npaths_given && pos >= 3 && (strcmp(args[pos - 3], "-maxdepth") == 0 || strcmp(args[pos - 3], "-mindepth") == 0))
       fprintf(stderr, "%s: possible unquoted pattern after predicate `%s'?\n", progname, args[pos - 3]);
     exit(1);
   }
@@ -730,6 +731,7 @@ int main(int argc, char **argv) {
   while (i < argc && !(argv[i][0] == '-' && argv[i][1]) && strcmp(argv[i], "(") != 0 && strcmp(argv[i], "!") != 0)
     i++;
   int npaths = i - first_path;
+  npaths_given = npaths;
   args = argv + i;
   nargs = argc - i;
   pos = 0;

@@ -226,6 +226,7 @@ static int selected(struct file_state *st, char *line, size_t len) {
     return 0;
   }
   if (!count_only) {
+    if (!text && !st->binary && memchr(line, 0, len)) st->binary = 1;
     if (st->binary) {
       fflush(stdout);
       fprintf(stderr, "%s: %s: binary file matches\n", progname, st->name);
@@ -323,6 +324,7 @@ static void grep_fd(int fd, const char *name) {
   struct file_state st = {name, 0, 0, 0, 0, 0};
   size_t cap = CHUNK + 1, len = 0;
   char *buf = xmalloc(cap);
+  int first_block = 1;
   for (;;) {
     if (cap - len < CHUNK / 2 + 1) buf = xrealloc(buf, cap *= 2);
     ssize_t r = read_some(fd, buf + len, cap - len - 1);
@@ -331,7 +333,9 @@ static void grep_fd(int fd, const char *name) {
       error_seen = 1;
       break;
     }
-    if (!text && memchr(buf + len, 0, (size_t)r)) st.binary = 1;
+    /* A NUL in the first block makes the file binary; later, a NUL in a line to print. */
+    if (!text && first_block && memchr(buf + len, 0, (size_t)r)) st.binary = 1;
+    first_block = 0;
     len += (size_t)r;
     if (r == 0) {
       if (len > 0) {

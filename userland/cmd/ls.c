@@ -180,6 +180,10 @@ static void print_long(struct entry *v, size_t n) {
 }
 
 /* A name with its prefix (inode, blocks) and indicator, for the short formats. */
+/* On a terminal, when some name is quoted, the others get a space in front so that they
+ * line up with the quoted ones' text (GNU). */
+static int align_quoted;
+
 static char *short_item(const struct entry *e, int w_ino, int w_blocks) {
   char buf[PATH_MAX * 4 + 64];
   size_t k = 0;
@@ -190,7 +194,9 @@ static char *short_item(const struct entry *e, int w_ino, int w_blocks) {
     else snprintf(b, sizeof b, "%llu", kblocks(&e->st));
     k += (size_t)snprintf(buf + k, sizeof buf - k, "%*s ", w_blocks, b);
   }
-  k += (size_t)snprintf(buf + k, sizeof buf - k, "%s", shown_name(e->name));
+  const char *shown = shown_name(e->name);
+  k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", align_quoted && shown[0] != '\'' && shown[0] != '"' ? " " : "",
+                        shown);
   if ((classify || slash_dirs) && e->stat_ok) {
     char c = indicator(&e->st);
     if (c && (classify || c == '/')) buf[k++] = c, buf[k] = 0;
@@ -215,6 +221,8 @@ static void print_short(struct entry *v, size_t n) {
     else snprintf(b, sizeof b, "%llu", kblocks(&v[i].st));
     if (blocks && (int)strlen(b) > w_blocks) w_blocks = (int)strlen(b);
   }
+  align_quoted = 0;
+  for (size_t i = 0; tty && i < n; i++) align_quoted |= needs_quoting(v[i].name);
   char **items = xmalloc(sizeof(char *) * (n ? n : 1));
   size_t *widths = xmalloc(sizeof(size_t) * (n ? n : 1));
   for (size_t i = 0; i < n; i++) {
@@ -254,13 +262,26 @@ static void print_short(struct entry *v, size_t n) {
       colw[k] = w + 2;
     }
     for (size_t r = 0; r < rows; r++) {
+      size_t col = 0; /* where the cursor is */
       for (size_t k = 0; k < ncols; k++) {
         size_t j = k * rows + r;
         if (j >= n) break;
         fputs(items[j], stdout);
+        col += widths[j];
         int last = k + 1 == ncols || (k + 1) * rows + r >= n;
-        if (!last)
-          for (size_t s = widths[j]; s < colw[k]; s++) putchar(' ');
+        if (last) break;
+        /* pad to the next column with tabs where a tab stop (every 8) does not overshoot */
+        size_t target = col - widths[j] + colw[k];
+        while (col < target) {
+          size_t next_tab = (col / 8 + 1) * 8;
+          if (next_tab <= target && next_tab - col > 1) {
+            putchar('\t');
+            col = next_tab;
+          } else {
+            putchar(' ');
+            col++;
+          }
+        }
       }
       putchar('\n');
     }

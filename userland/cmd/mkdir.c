@@ -11,20 +11,15 @@
 static int verbose;
 static long want_mode = -1;
 
-/* mkdir(2) with the mode asked for: the kernel applies the umask, so a mode within the
- * umask's reach is made by a mkdir under a temporary umask; the rest with chmod. */
+/* mkdir(2), then chmod to the mode asked for: WASI's mkdir takes no mode (the kernel
+ * applies the umask to 0777). */
 static int make_dir(const char *path) {
-  if (want_mode < 0) return mkdir(path, 0777);
-  mode_t old = umask(0);
-  int r = mkdir(path, (mode_t)want_mode);
-  int e = errno;
-  umask(old);
-  if (r == 0 && (want_mode & 07000) && chmod(path, (mode_t)want_mode) != 0) {
+  if (mkdir(path, 0777) != 0) return -1;
+  if (want_mode >= 0 && chmod(path, (mode_t)want_mode) != 0) {
     warne(errno, "cannot set permissions of %s", quote(path));
     return 0;
   }
-  errno = e;
-  return r;
+  return 0;
 }
 
 static int make_parents(const char *path) {

@@ -71,9 +71,10 @@ int main(int argc, char **argv) {
     int r;
     if (dir) {
       r = mkdir(full, 0700);
+      if (r == 0) chmod(full, 0700);
     } else {
       r = open(full, O_RDWR | O_CREAT | O_EXCL, 0600);
-      if (r >= 0) close(r), r = 0;
+      if (r >= 0) fchmod(r, 0600), close(r), r = 0;
     }
     int e = errno;
     umask(old);

@@ -80,7 +80,8 @@ static size_t escape(const char *p, int percent_b, int *stop) {
       }
       cp = cp * 16 + (unsigned long)hexval((unsigned char)*p++);
     }
-    put_utf8(cp);
+    if (utf8_ctype() || cp < 0x80) put_utf8(cp);
+    else printf(c == 'u' ? "\\u%04lX" : "\\U%08lX", cp); /* GNU, where the locale cannot show it */
     break;
   }
   default:
@@ -243,8 +244,9 @@ static int run_format(const char *fmt) {
         while (isdigit((unsigned char)*p)) prec = prec * 10 + (*p++ - '0');
       }
     }
-    while (*p && strchr("hlLjtz", *p)) p++;
-    if (!*p || !strchr("diouxXcsbqfFeEgGaA", *p)) {
+    int length_mod = 0;
+    while (*p && strchr("hlLjtz", *p)) p++, length_mod = 1;
+    if (!*p || !strchr("diouxXcsbqfFeEgGaA", *p) || (length_mod && !strchr("diouxXfFeEgGaA", *p))) {
       int len = *p ? (int)(p - start + 1) : (int)(p - start);
       fflush(stdout);
       fprintf(stderr, "%s: %.*s: invalid conversion specification\n", progname, len, start);

@@ -233,8 +233,6 @@ static void merge_sort(struct line *v, struct line *tmp, size_t n) {
   memcpy(v, tmp, n * sizeof *v);
 }
 
-static void die2(void) { exit(2); }
-
 /* Parses the options letters of a key; returns the rest. */
 static const char *key_opts(const char *p, struct key *k, int end) {
   for (;; p++) {
@@ -258,15 +256,14 @@ static int has_opts(const struct key *k) {
          k->month || k->numeric || k->reverse;
 }
 
-static size_t key_number(const char **pp, const char *spec, const char *what) {
+static size_t key_number(const char **pp, const char *what) {
   const char *p = *pp;
   if (!isdigit((unsigned char)*p)) {
     warnx("%s: invalid count at start of %s", what, quote_loc(p));
-    die2();
+    exit(2);
   }
   size_t v = 0;
   while (isdigit((unsigned char)*p)) v = v * 10 + (size_t)(*p++ - '0');
-  (void)spec;
   *pp = p;
   return v;
 }
@@ -275,37 +272,37 @@ static void parse_key(const char *spec) {
   struct key k;
   memset(&k, 0, sizeof k);
   const char *p = spec;
-  k.sword = key_number(&p, spec, "invalid number at field start");
+  k.sword = key_number(&p, "invalid number at field start");
   if (k.sword == 0) {
     warnx("field number is zero: invalid field specification %s", quote_loc(spec));
-    die2();
+    exit(2);
   }
   k.schar = 1;
   if (*p == '.') {
     p++;
-    k.schar = key_number(&p, spec, "invalid number after '.'");
+    k.schar = key_number(&p, "invalid number after '.'");
     if (k.schar == 0) {
       warnx("character offset is zero: invalid field specification %s", quote_loc(spec));
-      die2();
+      exit(2);
     }
   }
   p = key_opts(p, &k, 0);
   if (*p == ',') {
     p++;
-    k.eword = key_number(&p, spec, "invalid number after ','");
+    k.eword = key_number(&p, "invalid number after ','");
     if (k.eword == 0) {
       warnx("field number is zero: invalid field specification %s", quote_loc(spec));
-      die2();
+      exit(2);
     }
     if (*p == '.') {
       p++;
-      k.echar = key_number(&p, spec, "invalid number after '.'");
+      k.echar = key_number(&p, "invalid number after '.'");
     }
     p = key_opts(p, &k, 1);
   }
   if (*p) {
     warnx("stray character in field spec: invalid field specification %s", quote_loc(spec));
-    die2();
+    exit(2);
   }
   keys = xrealloc(keys, sizeof *keys * (nkeys + 1));
   keys[nkeys++] = k;

@@ -21,11 +21,6 @@ static int status;
 
 /* ------------------------------------------------------------------------------ reading */
 
-struct item {
-  char *s;
-  int line_end; /* the item ended a line (for -L), not continued by a trailing blank */
-};
-
 static int eof_seen;
 
 /* Reads the next item; NULL at the end. */
@@ -53,7 +48,7 @@ static char *next_item(int *line_end) {
   do c = getc(in);
   while (c == ' ' || c == '\t' || c == '\n');
   if (c == EOF) return NULL;
-  int quote = 0, any = 0;
+  int quote = 0;
   for (;; c = getc(in)) {
     if (c == EOF) {
       if (quote) {
@@ -79,7 +74,6 @@ static char *next_item(int *line_end) {
       }
     } else if (c == '\'' || c == '"') {
       quote = c;
-      any = 1;
       continue;
     } else if (c == '\\') {
       c = getc(in);
@@ -99,9 +93,7 @@ static char *next_item(int *line_end) {
     }
     if (n + 2 > cap) buf = xrealloc(buf, cap = cap ? cap * 2 : 256);
     buf[n++] = (char)c;
-    any = 1;
   }
-  (void)any;
   if (n + 1 > cap) buf = xrealloc(buf, cap = cap ? cap * 2 : 256);
   buf[n] = 0;
   if (eof_str && strcmp(buf, eof_str) == 0) {

@@ -64,12 +64,14 @@ static inline const char *gnu_strerror(int e) {
 }
 
 static inline int utf8_messages(void);
+static inline int utf8_ctype(void);
 
 /* Call first in main: the program's name for messages, and the locale as it was at start. */
 static inline void cmd_init(int argc, char **argv) {
   (void)argc;
   if (argv[0] && argv[0][0]) progname = argv[0];
   (void)utf8_messages();
+  (void)utf8_ctype();
 }
 
 /* "prog: MESSAGE\n" */
@@ -232,6 +234,18 @@ static inline int utf8_messages(void) {
   if (known < 0) {
     const char *v = getenv("LC_ALL");
     if (!v || !*v) v = getenv("LC_MESSAGES");
+    if (!v || !*v) v = getenv("LANG");
+    known = v && (strstr(v, "UTF-8") || strstr(v, "utf-8") || strstr(v, "UTF8") || strstr(v, "utf8"));
+  }
+  return known;
+}
+
+/* Whether characters are UTF-8 (LC_ALL, else LC_CTYPE, else LANG names a UTF-8 locale). */
+static inline int utf8_ctype(void) {
+  static int known = -1;
+  if (known < 0) {
+    const char *v = getenv("LC_ALL");
+    if (!v || !*v) v = getenv("LC_CTYPE");
     if (!v || !*v) v = getenv("LANG");
     known = v && (strstr(v, "UTF-8") || strstr(v, "utf-8") || strstr(v, "UTF8") || strstr(v, "utf8"));
   }

@@ -2,13 +2,12 @@
  * fs.h: file metadata for ls, stat, find, du, test, cp: stat with permission bits, mode
  * strings, type names, owner names, and the block count.
  *
- * wasi-libc's stat() fills st_mode with the file type only: WASI's filestat has no
- * permission bits, owner or block count. Where stat() gives no permission bits (checked
- * once, on "/", which always has some), the bits are estimated from the type: directories
- * 0755, symlinks 0777, devices 0666, regular files 0755 if the kernel could run them (a
- * wasm module or a #! script) and 0644 otherwise. Once the C library's stat() reports the
- * kernel's modes this estimate switches itself off. Blocks are estimated as ext4 and tmpfs
- * allocate them (4 KiB units) when st_blocks is 0.
+ * WASI's filestat has no permission bits, owner or block count; libisokernel's stat()
+ * adds the mode and owner from the kernel. Should stat() give no permission bits (checked
+ * once, on "/", which always has some: plain wasi-libc), they are estimated from the type:
+ * directories 0755, symlinks 0777, devices 0666, regular files 0755 if the kernel could run
+ * them (a wasm module or a #! script) and 0644 otherwise. The kernel does not report the
+ * blocks a file occupies: they are estimated in 4 KiB units, as ext4 and tmpfs allocate.
  */
 #ifndef USERLAND_FS_H
 #define USERLAND_FS_H

@@ -157,7 +157,10 @@ int bi_kill(int argc, char **argv) {
     return 2;
   }
   if (strcmp(a, "-s") == 0 || strcmp(a, "-n") == 0) {
-    if (i + 1 >= argc) return kill_usage();
+    if (i + 1 >= argc) {
+      bi_error("kill", "No arg for %s option", a);
+      return 2;
+    }
     sig = signal_number(argv[i + 1]);
     if (sig < 0) {
       bi_error("kill", "invalid signal number or name: %s", argv[i + 1]);
@@ -265,7 +268,7 @@ int bi_umask(int argc, char **argv) {
   }
   const char *m = argv[i];
   mode_t mask;
-  if (m[0] >= '0' && m[0] <= '7') {
+  if (m[0] >= '0' && m[0] <= '9') {
     char *end;
     long v = strtol(m, &end, 8);
     if (*end || v < 0 || v > 0777) {

@@ -66,7 +66,7 @@ static int bi_return(int argc, char **argv) {
       sh_abort(2);
       return 2;
     }
-    status = (int)(n & 255);
+    status = (int)n; /* dash keeps the whole number ($? can be 999) */
   }
   sh.status = status;
   sh.jump = J_RETURN;
@@ -118,11 +118,7 @@ static int bi_eval(int argc, char **argv) {
 static int bi_dot(int argc, char **argv) {
   int i = 1;
   if (i < argc && strcmp(argv[i], "--") == 0) i++;
-  if (i >= argc) {
-    bi_error(argv[0], "filename argument required");
-    sh_abort(2);
-    return 2;
-  }
+  if (i >= argc) return 0; /* dash: nothing to do */
   const char *name = argv[i];
   char *path = NULL;
   if (strchr(name, '/')) path = xstrdup(name);
@@ -151,8 +147,8 @@ static int bi_dot(int argc, char **argv) {
   }
   int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
   if (fd < 0) {
-    if (strchr(name, '/')) sh_error(2, "%s: cannot open %s: %s", argv[0], name, errtext(errno));
-    else sh_error(2, "%s: %s: not found", argv[0], name);
+    if (strchr(name, '/')) sh_error(2, "cannot open %s: %s", name, errtext(errno));
+    else sh_error(2, "%s: not found", name);
     free(path);
     return 2;
   }
@@ -221,10 +217,10 @@ int bi_exec(int argc, char **argv) {
   int status;
   if (!path) {
     if (err == EACCES) {
-      sh_warn("exec: %s: Permission denied", name);
+      sh_warn("%s: Permission denied", name);
       status = 126;
     } else {
-      sh_warn("exec: %s: not found", name);
+      sh_warn("%s: not found", name);
       status = 127;
     }
     out_flush_all();
@@ -463,7 +459,7 @@ static int bi_unset(int argc, char **argv) {
 
 static int bi_local(int argc, char **argv) {
   if (sh.funcs == 0) {
-    sh_error(2, "local: not in a function");
+    sh_error(2, "not in a function");
     return 2;
   }
   for (int i = 1; i < argc; i++)
@@ -481,7 +477,7 @@ static int bi_shift(int argc, char **argv) {
     return 2;
   }
   if (n > posparams.n) {
-    sh_error(2, "shift: can't shift that many");
+    sh_error(2, "can't shift that many");
     return 2;
   }
   for (int i = 0; i < n; i++) free(posparams.v[i]);
@@ -572,10 +568,8 @@ static int bi_cd(int argc, char **argv) {
     }
   } else if (strcmp(dir, "-") == 0) {
     dir = var_get("OLDPWD");
-    if (!dir || !*dir) {
-      bi_error("cd", "OLDPWD not set");
-      return 2;
-    }
+    if (!dir || !*dir) dir = var_get("PWD"); /* dash: stays where it is */
+    if (!dir || !*dir) dir = ".";
     print = true;
   }
   const char *pwd = var_get("PWD");

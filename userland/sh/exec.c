@@ -115,11 +115,14 @@ int call_function(node *body, char **argv, int argc) {
   params_set(&posparams, argv + 1, argc - 1);
   locals_push();
   sh.funcs++;
+  int loops = sh.loops; /* break and continue do not reach the caller's loops (dash) */
+  sh.loops = 0;
   int s = exec_cmd(body);
   if (sh.jump == J_RETURN) {
     sh.jump = J_NONE;
     s = sh.status;
   }
+  sh.loops = loops;
   sh.funcs--;
   locals_pop();
   params_free(&posparams);
@@ -236,8 +239,12 @@ bool exec_keep_redirs; /* set by `exec` without a command */
 int bi_command(int argc, char **argv);
 int bi_exec(int argc, char **argv);
 
+/* While a builtin runs, messages name it (dash: "sh: 1: export: x: is read only"). */
 static int run_builtin(builtin_fn fn, int argc, char **argv) {
+  const char *ctx = sh.ctx;
+  sh.ctx = argv[0];
   int s = fn(argc, argv);
+  sh.ctx = ctx;
   out_flush_all();
   return s;
 }
@@ -752,6 +759,8 @@ int eval_input(input *in, bool top) {
       const char *ps1 = var_get("PS1");
       out_str(2, ps1 ? ps1 : "$ ");
       out_flush(2);
+      in_set_prompts(in, true);
+      in_command_start(in);
     }
     unit *u;
     bool eof, err;
@@ -788,7 +797,7 @@ int eval_input(input *in, bool top) {
 
 int eval_string(const char *s, int line) {
   if (stack_exhausted()) {
-    sh_error(2, "eval: nested too deeply");
+    sh_error(2, "nested too deeply");
     return 2;
   }
   input *in = in_string(s, strlen(s), line);

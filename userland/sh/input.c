@@ -20,7 +20,13 @@ struct input {
   size_t rec_base; /* absolute position of rec.s[0] */
   size_t pos;      /* absolute position: characters consumed */
   int recording;
+  /* interactive: a read that continues a command shows PS2 */
+  bool prompts;
+  bool continuing;
 };
+
+void in_set_prompts(input *in, bool on) { in->prompts = on; }
+void in_command_start(input *in) { in->continuing = false; }
 
 input *in_string(const char *s, size_t len, int line) {
   input *in = xzalloc(sizeof *in);
@@ -66,6 +72,11 @@ static int next_raw(input *in) {
   if (in->at < in->len) return echo((unsigned char)in->s[in->at++], in);
   if (in->fd < 0 || in->eof) return -1;
   for (;;) {
+    if (in->prompts && in->continuing) {
+      const char *ps2 = var_get("PS2");
+      out_str(2, ps2 ? ps2 : "> ");
+    }
+    in->continuing = true;
     out_flush_all();
     ssize_t n = read(in->fd, in->buf, 4096);
     if (n < 0 && errno == EINTR) {

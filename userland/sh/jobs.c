@@ -93,6 +93,10 @@ int wait_fg(pid_t pid) {
   }
   for (int i = 0; i < nfg; i++)
     if (fg_pids[i] == pid) fg_pids[i] = fg_pids[--nfg];
+  /* Background jobs that ended meanwhile are collected now, quietly (as dash collects
+   * them while it waits for a foreground command): `wait` reports a signal only for a
+   * job it saw end itself. */
+  if (jobs) reap();
   signal_message(ws);
   if (trap_pending) traps_run();
   return status_of(ws);
@@ -221,10 +225,11 @@ int builtin_wait(int argc, char **argv) {
     if (!j) {
       if (spec[0] == '%') {
         bi_error("wait", "No such job: %s", spec);
-        status = 127;
+        status = 2;
       } else status = 127;
       continue;
     }
+    bool was_done = job_done(j);
     int r = wait_job(j);
     if (r < 0) {
       int sig = trap_pending;
@@ -232,7 +237,8 @@ int builtin_wait(int argc, char **argv) {
       return 128 + sig;
     }
     status = r;
-    signal_message(j->status[j->nprocs - 1]); /* dash reports a job a signal ended */
+    /* dash reports a job a signal ended, when it sees it end here */
+    if (!was_done) signal_message(j->status[j->nprocs - 1]);
     /* a pid names one process of the job: its own status */
     if (spec[0] != '%') {
       pid_t pid = (pid_t)atoi(spec);
@@ -256,9 +262,15 @@ static const char *state_text(const job *j, char *buf, size_t n) {
 }
 
 int builtin_jobs(int argc, char **argv) {
-  (void)argc;
-  bool pids_only = argv[1] && strcmp(argv[1], "-p") == 0;
+  int i = 1;
+  bool pids_only = false;
+  if (i < argc && strcmp(argv[i], "-p") == 0) pids_only = true, i++;
   reap();
+  for (; i < argc; i++)
+    if (!find_job(argv[i])) {
+      bi_error("jobs", "No such job: %s", argv[i]);
+      return 2;
+    }
   job *last = NULL;
   for (job *j = jobs; j; j = j->next) last = j;
   for (job *j = jobs; j;) {

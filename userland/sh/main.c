@@ -73,7 +73,8 @@ int main(int argc, char **argv) {
   stack_init();
   sh.pid = getpid();
   sh.ppid = getppid();
-  sh.shpath = "/bin/sh";
+  /* child shells run this same program: its absolute path if it was started by one */
+  sh.shpath = argc > 0 && argv[0][0] == '/' ? argv[0] : "/bin/sh";
   sh.cmdsub_status = -1;
   sh.name = argc > 0 ? argv[0] : "sh";
   sh.arg0 = argc > 0 ? argv[0] : (char *)"sh";

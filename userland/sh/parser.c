@@ -66,8 +66,10 @@ static void unexpected(parser *p, const char *expecting) {
   p->err = true;
   token *t = peek(p);
   if (p->err && t->kind == T_ERROR) return;
+  /* dash names a plain word "word", and quotes keywords and operators */
   char what[256];
   if (t->kind == T_EOF || t->kind == T_NEWLINE) snprintf(what, sizeof what, "%s", token_text(t));
+  else if (t->kind == T_WORD && !is_keyword(t->w->raw)) snprintf(what, sizeof what, "word");
   else snprintf(what, sizeof what, "\"%s\"", token_text(t));
   int save = sh.line;
   sh.line = t->line;

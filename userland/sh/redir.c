@@ -206,7 +206,10 @@ static bool apply_one(redir *r, savedfds *s) {
   }
   prepare(s, fd);
   int nfd;
-  if (r->op == R_OUT && sh.o.noclobber) {
+  if (!*target) {
+    nfd = -1; /* an empty name names nothing (Linux: ENOENT) */
+    errno = ENOENT;
+  } else if (r->op == R_OUT && sh.o.noclobber) {
     nfd = open(target, O_WRONLY | O_CREAT | O_EXCL, 0666);
     if (nfd < 0 && errno == EEXIST) {
       struct stat st;

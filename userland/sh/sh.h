@@ -103,6 +103,9 @@ int in_line(input *in);
 void in_set_line(input *in, int line);
 int in_fdnum(input *in); /* the descriptor read, or -1 */
 void in_set_fd(input *in, int fd);
+/* Interactive input: PS2 before each read that continues a command. */
+void in_set_prompts(input *in, bool on);
+void in_command_start(input *in);
 /* Raw text recording: what was consumed between start and stop (nests). */
 size_t in_rec_start(input *in);
 char *in_rec_text(input *in, size_t start, size_t end_trim, arena *a);
@@ -301,7 +304,7 @@ void params_free(params *p);
 
 /* ----------------------------------------------------------------------- the state */
 
-enum { J_NONE, J_BREAK, J_CONTINUE, J_RETURN, J_EXIT, J_ERROR };
+enum { J_NONE, J_BREAK, J_CONTINUE, J_RETURN, J_ERROR };
 
 struct shopts {
   bool errexit, nounset, xtrace, noglob, noclobber, allexport, noexec, verbose, monitor,
@@ -311,7 +314,7 @@ struct shopts {
 struct shell {
   struct shopts o;
   int status;        /* $? */
-  int jump;          /* J_*: unwinding after break/continue/return/exit/error */
+  int jump;          /* J_*: unwinding after break, continue, return, an error (interactive) */
   int jumpn;         /* levels for break/continue */
   int loops;         /* loops being run (break/continue) */
   int funcs;         /* functions being run (return) */
@@ -323,7 +326,6 @@ struct shell {
   pid_t lastbg;      /* $!, 0 if none */
   char *arg0;        /* $0 */
   const char *name;  /* the name in error messages (dash: $0 at startup) */
-  bool subshell;     /* a child started for a subshell (the fork-less design) */
   bool exiting;
   bool trusted;      /* reading our own text: `#@line N` directives are honoured */
   int cmdsub_status; /* the status of the last command substitution, -1 if none */

@@ -177,7 +177,7 @@ pid_t spawn_program(const char *path, char **argv, char **envp, bool async, int 
     int argc = 0;
     while (argv[argc]) argc++;
     char **v = xmalloc(((size_t)argc + 2) * sizeof(char *));
-    v[0] = (char *)"sh";
+    v[0] = (char *)sh.shpath;
     v[1] = (char *)path;
     for (int i = 1; i <= argc; i++) v[i + 1] = argv[i];
     pid = do_spawn(sh.shpath, v, envp, async);
@@ -284,7 +284,7 @@ static pid_t spawn_child_shell(const char *body, bool async) {
   char **argv = xmalloc(((size_t)argc + 2) * sizeof(char *));
   char fdarg[32];
   int pipefd[2] = {-1, -1}, childfd = -1;
-  argv[0] = (char *)"sh";
+  argv[0] = (char *)sh.shpath;
   argv[1] = state;
   argv[2] = sb_str(&prelude);
   if (prelude.n > PRELUDE_ARGV_MAX && pipe2(pipefd, O_CLOEXEC) == 0) {
@@ -386,7 +386,6 @@ int subshell_main(int argc, char **argv) {
   sh.pid = pid;
   sh.ppid = ppid;
   sh.lastbg = lastbg;
-  sh.subshell = true;
   sh.trusted = true;
   sh.arg0 = xstrdup(argv[4]);
   sh.name = sh.arg0;

@@ -144,14 +144,19 @@ static void print_traps(void) {
 int builtin_trap(int argc, char **argv) {
   int i = 1;
   if (i < argc && strcmp(argv[i], "--") == 0) i++;
+  else if (i < argc && argv[i][0] == '-' && argv[i][1]) {
+    bi_error("trap", "Illegal option %s", argv[i]);
+    sh_abort(2);
+    return 2;
+  }
   if (i >= argc) {
     print_traps();
     return 0;
   }
   const char *action = argv[i];
   bool reset = strcmp(action, "-") == 0;
-  if (signal_number(action) >= 0 && action[0] >= '0' && action[0] <= '9') {
-    /* trap N ...: the first operand is a condition: reset them all */
+  if ((signal_number(action) >= 0 && action[0] >= '0' && action[0] <= '9') || i + 1 == argc) {
+    /* trap N ... or a single operand: the operands are conditions to reset */
     reset = true;
   } else {
     i++;

@@ -281,13 +281,19 @@ export function deliverSignal(sig: number): void {
 export function fatalText(err: unknown): string {
   let out = '';
   const stack = err instanceof Error ? String(err.stack ?? '') : '';
-  const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/m.exec(stack.split('\n').slice(1).join('\n'));
-  if (m) {
-    const file = m[1]!.replace(/^file:\/\//, '');
+  for (const l of stack.split('\n').slice(1)) {
+    const m = /^\s+at (?:.*? \()?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(l);
+    if (!m) continue;
+    const file = decodeURIComponent(m[1]!.replace(/^file:\/\//, ''));
     const line = Number(m[2]);
-    const col = Number(m[3]);
+    let col = Number(m[3]);
     const text = sourceLine(file, line);
-    if (text !== null) out += `${m[1]}:${line}\n${text}\n${' '.repeat(Math.max(0, col - 1))}^\n\n`;
+    if (text === null) continue;
+    // The frame says where the error was made; Node's caret points at the throw, which for
+    // `throw new Error()` is just before it.
+    if (/\bthrow\s+$/.test(text.slice(0, col - 1))) col = text.slice(0, col - 1).search(/\bthrow\s+$/) + 1;
+    out += `${m[1]}:${line}\n${text}\n${' '.repeat(Math.max(0, col - 1))}^\n\n`;
+    break;
   }
   if (err instanceof Error) out += inspect(err);
   else {

@@ -8,13 +8,18 @@
 //   - a file without `#!` that is not wasm and whose name ends in .js .mjs .cjs .ts .mts .cts
 //     (it still needs an execute bit, as any program);
 //   - `node` itself: the paths above, or `node` found by a PATH search, when no file of that
-//     name exists (a real /bin/node, a wasm program say, wins).
+//     name exists (a real /bin/node, a wasm program say, wins);
+//   - a marker file: any file named `node` whose `#!` line names node (`#!/bin/node`) is node
+//     itself, argv unchanged. A shell that searches PATH on its own (stat, then spawn by path)
+//     needs a file to find: the default root has the marker at /usr/local/bin/node, and an
+//     image may put one at /bin/node.
 // The host's Kernel.spawn({ program: 'app.js' }) reads a host file instead (loadHostJs): its
 // source goes to the isolate as the main module; what it imports comes from the namespace.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KernelError } from '../errors.ts';
 import type { Program } from '../proc/loader.ts';
+import type { Vnode } from '../vfs/vnode.ts';
 import type { JsMain } from './protocol.ts';
 import { stripTypes } from './strip.ts';
 
@@ -50,6 +55,33 @@ export function isNodeInterpreter(interp: string, arg: string | null): boolean {
   if (interp !== '/usr/bin/env' && interp !== '/bin/env') return false;
   const words = (arg ?? '').split(/\s+/).filter((w) => w !== '-S');
   return words[0] === 'node';
+}
+
+/** Whether a script at `p` whose `#!` names node is the marker for node itself. */
+export function isNodeMarker(p: string): boolean {
+  return p === 'node' || p.endsWith('/node');
+}
+
+/** What the marker holds. */
+export const NODE_MARKER = "#!/bin/node\n# isokernel: `node` is the kernel's JavaScript runtime (docs/jsproc.md).\n";
+
+/** Puts the marker at /usr/local/bin/node in a root directory (the kernel's default root). */
+export function installNodeMarker(root: Vnode): void {
+  let dir = root;
+  for (const name of ['usr', 'local', 'bin']) {
+    try {
+      dir = dir.lookup(name);
+    } catch {
+      dir = dir.mkdir(name, 0o755);
+    }
+  }
+  const f = dir.create('node', 0o755);
+  const h = f.open(true);
+  try {
+    h.write(new TextEncoder().encode(NODE_MARKER), 0);
+  } finally {
+    h.close();
+  }
 }
 
 /** A name exec should treat as `node` when no file answers to it. */

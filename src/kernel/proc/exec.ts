@@ -15,7 +15,7 @@ import { fail, KernelError, SysError } from '../errors.ts';
 import type { Loc, Namespace } from '../vfs/namespace.ts';
 import type { Stat } from '../vfs/vnode.ts';
 import type { Loader, Program } from './loader.ts';
-import { isJsFile, isNodeInterpreter, isNodeName, NODE_PATHS, NODE_PROGRAM } from '../jsproc/program.ts';
+import { isJsFile, isNodeInterpreter, isNodeMarker, isNodeName, NODE_PATHS, NODE_PROGRAM } from '../jsproc/program.ts';
 
 /** What a spawn runs: the program and its final argv (a script's interpreter first). */
 export interface ExecTarget {
@@ -90,7 +90,7 @@ export class Exec {
     if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
       if (depth >= MAX_INTERPRETER_DEPTH) fail(E.LOOP);
       const [interp, arg] = parseShebang(head);
-      if (isNodeInterpreter(interp, arg)) return { program: NODE_PROGRAM, argv: ['node', path, ...argv.slice(1)], path };
+      if (isNodeInterpreter(interp, arg)) return { program: NODE_PROGRAM, argv: isNodeMarker(path) ? argv : ['node', path, ...argv.slice(1)], path };
       const args = [interp, ...(arg !== null ? [arg] : []), path, ...argv.slice(1)];
       return this.open(root, cwd, interp, args, depth + 1);
     }

@@ -21,3 +21,5 @@ while true; do i=$((i + 1)); [ $i -gt 3 ] && break; done
 echo "i=$i"
 until false; do break; done
 echo done
+f() { break; }
+for i in 1 2; do f; echo "break in a function does not leave the caller's loop: $i"; done

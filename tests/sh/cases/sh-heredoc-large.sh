@@ -3,7 +3,7 @@
 i=0
 {
   echo 'cat <<EOF'
-  while [ $i -lt 3000 ]; do echo "line $i of the document, padded to make it longer"; i=$((i + 1)); done
+  while [ $i -lt 1400 ]; do echo "line $i of the document, padded to make it longer"; i=$((i + 1)); done
   echo 'EOF'
 } > gen.sh
 . ./gen.sh | wc -l

@@ -1,0 +1,1 @@
+console.log('run by extension', process.argv.slice(2).join(' '));

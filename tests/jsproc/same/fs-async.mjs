@@ -1,0 +1,26 @@
+// node:fs callbacks, fs/promises with FileHandle, and streams.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+const w = await fsp.mkdtemp(path.join(process.env.WORK, 'fsa-'));
+await fsp.writeFile(path.join(w, 'p.txt'), 'promised');
+console.log(await fsp.readFile(path.join(w, 'p.txt'), 'utf8'));
+const h = await fsp.open(path.join(w, 'h.txt'), 'w+');
+await h.write('abcdef');
+const { bytesRead, buffer } = await h.read(Buffer.alloc(3), 0, 3, 2);
+console.log(bytesRead, buffer.toString(), (await h.stat()).size);
+await h.close();
+await new Promise((res) => fs.writeFile(path.join(w, 'cb.txt'), 'callback', () => fs.readFile(path.join(w, 'cb.txt'), 'utf8', (err, d) => { console.log(err, d); res(); })));
+await new Promise((res) => fs.stat(path.join(w, 'missing'), (err) => { console.log(err.code, err.syscall); res(); }));
+const out = fs.createWriteStream(path.join(w, 's.txt'));
+for (let i = 0; i < 1000; i++) out.write(`line ${i}\n`);
+await new Promise((res) => out.end(res));
+let lines = 0;
+for await (const chunk of fs.createReadStream(path.join(w, 's.txt'), { encoding: 'utf8', highWaterMark: 1024 })) lines += chunk.split('\n').length - 1;
+console.log('lines', lines);
+await pipeline(fs.createReadStream(path.join(w, 's.txt'), { start: 5, end: 12 }), fs.createWriteStream(path.join(w, 'cut.txt')));
+console.log(JSON.stringify(await fsp.readFile(path.join(w, 'cut.txt'), 'utf8')));
+console.log((await fsp.readdir(w)).sort().join(' '));
+await fsp.rm(w, { recursive: true, force: true });
+console.log('done');

@@ -1,0 +1,15 @@
+# invalid options and missing operands: GNU's messages and statuses
+# needs: cp mv ln rm mkdir rmdir touch chmod cat head sort wc ls stat
+cp -Y; echo "status $?"
+mv --bogus; echo "status $?"
+cat --nope; echo "status $?"
+head -Q; echo "status $?"
+sort -Y; echo "status $?"
+wc --line; echo "status $?"
+ls -y; echo "status $?"
+stat; echo "status $?"
+mkdir; echo "status $?"
+rmdir; echo "status $?"
+ln; echo "status $?"
+touch; echo "status $?"
+chmod; echo "status $?"
