@@ -88,7 +88,7 @@ after(async () => {
 });
 
 describe('the same Node program on the host and in isokernel', () => {
-  const programs = ['fs-sync.js', 'fs-async.mjs', 'pure.js', 'process.js', 'child.js', 'esm-ts.mts', ...(HAVE_SH ? ['shell.js'] : [])];
+  const programs = ['fs-sync.js', 'fs-async.mjs', 'pure.js', 'process.js', 'child.js', 'esm-ts.mts', 'modules.mjs', ...(HAVE_SH ? ['shell.js'] : [])];
   for (const name of programs) {
     it(`${name}: same stdout and status`, async () => {
       const file = path.join(DIR, 'same', name);
@@ -231,6 +231,13 @@ describe('bad behaviour is contained', () => {
     const st = await p.exited;
     assert.deepEqual(st, { code: null, signal: 15, status: 143, core: false });
     assert.ok(performance.now() - t0 < 5000, `took ${performance.now() - t0} ms`);
+  });
+
+  it('a spinner reaches its CPU limit (RLIMIT_CPU) without making a system call', async () => {
+    const p = spawnJs(['-e', 'for (;;) {}'], { limits: { cpuMs: 300 } });
+    const st = await p.exited;
+    assert.deepEqual(st, { code: null, signal: 9, status: 137, core: false });
+    assert.ok(p.acct.cpuNs >= 300e6, `cpu ${p.acct.cpuNs / 1e6} ms`);
   });
 
   it('every way out to the host fails with a clear error', async () => {

@@ -7,7 +7,8 @@
 import { DISPOSITION, SIG } from '../abi/signals.ts';
 import { FILETYPE } from '../abi/wasi.ts';
 import { rethrow } from './errors.ts';
-import { signalName, signalNumber } from './node/process.ts';
+import { kernelArgv, signalName, signalNumber } from './node/process.ts';
+import { forgetUmask } from './node/fs.ts';
 import * as sys from './sys.ts';
 
 function uv<T>(syscall: string, path: string | undefined, fn: () => T): T {
@@ -151,7 +152,7 @@ export const isokernel = {
   },
   /** argv as the kernel holds it (what ps shows): `node`, the script, its arguments. */
   get args(): string[] {
-    return [...(process as unknown as { isokernelArgv?: string[] }).isokernelArgv ?? process.argv];
+    return kernelArgv();
   },
   get env(): NodeJS.ProcessEnv {
     return process.env;
@@ -240,7 +241,10 @@ export const isokernel = {
   getcwd: (): string => sys.getcwd(),
   /** Sets the creation mask and returns the old one; without an argument, only reads it. */
   umask(mask?: number): number {
-    if (mask !== undefined) return sys.umask(mask);
+    if (mask !== undefined) {
+      forgetUmask();
+      return sys.umask(mask);
+    }
     const old = sys.umask(0o022);
     sys.umask(old);
     return old;

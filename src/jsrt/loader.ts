@@ -134,9 +134,9 @@ function formatOf(file: string, source: () => string): Format {
   const scope = packageScope(posix.dirname(file));
   if (scope?.[1].type === 'module') return 'esm';
   if (scope?.[1].type === 'commonjs') return 'cjs';
-  // No "type": Node's syntax detection.
+  // No "type": Node's syntax detection (the function compiled is kept for loadCjs).
   try {
-    vm.compileFunction(source(), CJS_PARAMS, { filename: file });
+    detected.set(file, compileCjs(source(), file));
     return 'cjs';
   } catch (e) {
     if (e instanceof SyntaxError && ESM_SYNTAX.test(e.message)) return 'esm';
@@ -355,7 +355,15 @@ function loadCjs(file: string, parent: CjsModule | null): unknown {
   return m.exports;
 }
 
+/** CommonJS functions compiled by the format detection, taken by their first load. */
+const detected = new Map<string, Function>();
+
 function compileCjs(source: string, file: string): Function {
+  const done = detected.get(file);
+  if (done) {
+    detected.delete(file);
+    return done;
+  }
   return vm.compileFunction(source, CJS_PARAMS, {
     filename: file,
     importModuleDynamically: ((spec: string) => dynamicImport(spec, file)) as never,

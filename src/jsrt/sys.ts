@@ -116,6 +116,11 @@ let cwd = '/';
 export function setCwd(path: string): void {
   cwd = path;
 }
+
+/** The preopens the kernel reported at start (scanned again if one is closed). */
+export function setPreopens(list: readonly [number, string][]): void {
+  preopens = list.map(([fd, name]) => ({ fd, name }));
+}
 export function currentCwd(): string {
   return cwd;
 }
@@ -134,10 +139,7 @@ function scanPreopens(): Preopen[] {
       out.push({ fd, name: utf8(np, len) });
       return 0;
     });
-    if (r === E.BADF) {
-      // Descriptors above a closed one may still be preopens; stop after a few misses.
-      if (fd > 8 && out.length > 0) break;
-    }
+    if (r === E.BADF) break; // as wasi-libc: the preopens are numbered from 3 without gaps
   }
   return out;
 }

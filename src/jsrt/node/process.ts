@@ -9,6 +9,7 @@ import { hostAccessError, nodeError, rethrow } from '../errors.ts';
 import { hostProcess, primordials as P } from '../primordials.ts';
 import * as sys from '../sys.ts';
 import { sourceLine } from '../sources.ts';
+import { forgetUmask } from './fs.ts';
 import { FdReadable, FdWritable } from './stdio.ts';
 
 type Proc = typeof process & Record<string, unknown>;
@@ -63,6 +64,11 @@ function makeEnv(init: readonly string[]): Record<string, string> {
       return true;
     },
   });
+}
+
+/** argv as the kernel holds it (what ps shows). */
+export function kernelArgv(): string[] {
+  return job ? [...job.argv] : [];
 }
 
 /** The environment as "K=V" strings (for a child). */
@@ -125,6 +131,7 @@ export function installProcess(): void {
       sys.umask(old);
       return old;
     }
+    forgetUmask();
     return sys.umask(typeof mask === 'string' ? parseInt(mask, 8) : mask);
   });
   define('kill', function kill(pid: number, sig?: string | number): true {
@@ -199,6 +206,7 @@ export function startProcess(j: JsJob, mainPath: string | null): void {
   job = j;
   env = makeEnv(j.env);
   sys.setCwd(j.cwd);
+  sys.setPreopens(j.preopens);
   define('pid', j.pid);
   define('ppid', j.ppid);
   const a0 = j.argv[0] ?? 'node';

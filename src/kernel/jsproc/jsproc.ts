@@ -175,9 +175,16 @@ class JsProcess {
       exit: (code) => this.finish(code === 0 ? { ok: true } : { ok: false, error: new ProcExit(code) }),
     };
     for (const l of this.lanes.values()) l.server.listen();
+    const preopens: [number, string][] = [];
+    for (let fd = 3, seen = 0; fd < p.fds.limit && seen < p.fds.size && fd < 3 + 64; fd++) {
+      if (!p.fds.has(fd)) continue;
+      seen++;
+      const name = p.fds.get(fd).preopen;
+      if (name !== null) preopens.push([fd, name]);
+    }
     const job: JsJob = {
       type: 'job', memory: this.memory, lanes: this.initialSlots, calls: this.table.wire,
-      pid: p.pid, ppid: p.ppid, argv: [...p.argv], env: [...p.env], cwd: p.cwdPath,
+      pid: p.pid, ppid: p.ppid, argv: [...p.argv], env: [...p.env], cwd: p.cwdPath, preopens,
       main: this.prog.js?.main ? { path: this.prog.js.main.path, source: this.prog.js.main.source } : null,
       heapMb: this.heapMb, hostname: this.k.hostname, release: this.k.release, version: this.k.version,
       startHr: this.k.clock.bootMono + BigInt(Math.round(p.acct.startNs)),

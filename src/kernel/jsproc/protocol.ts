@@ -50,6 +50,8 @@ export interface JsJob {
   argv: string[];
   env: string[];
   cwd: string;
+  /** Its preopened directories at start, [fd, name] (the runtime finds paths through them). */
+  preopens: [number, string][];
   main: JsMain | null;
   /** The heap limit (MiB) the isolate was started with. */
   heapMb: number;
