@@ -660,12 +660,11 @@ export function setCloexec(fd: number, on: boolean): void {
 export function umask(mask: number): number {
   return syncFrame((f) => {
     const out = f.alloc(4);
-    ok(call(k('umask'), fd32(mask), out));
+    ok(call(k('umask'), mask, out));
     views();
     return dv.getUint32(out, true);
   });
 }
-const fd32 = (n: number): number => n | 0;
 
 export function chdir(path: string): void {
   syncFrame((f) => {
