@@ -309,28 +309,20 @@ class JsProcess {
   private runHandler(lane: Lane, c: CallDef, args: unknown[]): number | null {
     const p = this.p;
     const cpu = this.k.cpu;
-    const timers = p['timers'];
-    const mark = timers.length;
-    const savedRestart = p.restart;
-    const savedWait = p.waitFor;
-    p.restart = lane.restart;
-    p.waitFor = null;
-    cpu.enter(p);
-    try {
-      return c.handler(p, ...args);
-    } catch (e) {
-      if (e instanceof SysError) return e.errno;
-      this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug
-      return null;
-    } finally {
-      cpu.leave(p);
-      lane.restart = p.restart;
-      lane.waitFor = p.waitFor;
-      p.restart = savedRestart;
-      p.waitFor = savedWait;
-      if (timers.length > mark) lane.timers.push(...timers.splice(mark));
-    }
+    return p.withCallState(lane, () => {
+      cpu.enter(p);
+      try {
+        return c.handler(p, ...args);
+      } catch (e) {
+        if (e instanceof SysError) return e.errno;
+        this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug (SIGSYS)
+        return null;
+      } finally {
+        cpu.leave(p);
+      }
+    });
   }
+
 
   /** CALL_JS_STRIP (protocol.ts). */
   private strip(s: ChannelServer): number {

@@ -61,6 +61,13 @@ export interface Limits {
   userProcesses: number;
 }
 
+/** A blocking call's state across its attempts: the process's own, a thread's, a JS lane's. */
+export interface CallState {
+  restart: unknown;
+  waitFor: Promise<unknown> | null;
+  timers: NodeJS.Timeout[];
+}
+
 /** Marker returned by a syscall handler that has called block(). Never a valid errno. */
 export const BLOCK = -1;
 /**
@@ -235,6 +242,28 @@ export class Process {
   clearTimers(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.length = 0;
+  }
+
+  /**
+   * Runs `fn` (a handler call) with `state` as the process's per-call state — a thread's or a
+   * JS lane's own (proc/threads.ts, jsproc/jsproc.ts), so that concurrent calls of one process
+   * do not clobber each other — and saves what it left (restart, waitFor, timers) back.
+   */
+  withCallState<T>(state: CallState, fn: () => T): T {
+    const mark = this.timers.length;
+    const savedRestart = this.restart;
+    const savedWait = this.waitFor;
+    this.restart = state.restart;
+    this.waitFor = null;
+    try {
+      return fn();
+    } finally {
+      state.restart = this.restart;
+      state.waitFor = this.waitFor;
+      this.restart = savedRestart;
+      this.waitFor = savedWait;
+      if (this.timers.length > mark) state.timers.push(...this.timers.splice(mark));
+    }
   }
 
   /** Wakes the process from its sleep (to die, or to handle a signal). */

@@ -394,30 +394,20 @@ class ThreadGroup {
   private runHandler(t: Thread, c: CallDef, args: unknown[]): number | null {
     const p = this.p;
     const cpu = this.k.cpu;
-    // Process.timers is private to the process; the swap needs the timers a handler arms.
-    const timers = p['timers'];
-    const mark = timers.length;
-    const savedRestart = p.restart;
-    const savedWait = p.waitFor;
-    p.restart = t.restart;
-    p.waitFor = null;
-    cpu.enter(p);
-    try {
-      return c.handler(p, ...args);
-    } catch (e) {
-      if (e instanceof SysError) return e.errno;
-      // ProcExit, Killed, or a kernel bug (the kernel reports it and kills with SIGSYS).
-      this.finish({ ok: false, error: e });
-      return null;
-    } finally {
-      cpu.leave(p);
-      t.restart = p.restart;
-      t.waitFor = p.waitFor;
-      p.restart = savedRestart;
-      p.waitFor = savedWait;
-      if (timers.length > mark) t.timers.push(...timers.splice(mark));
-    }
+    return p.withCallState(t, () => {
+      cpu.enter(p);
+      try {
+        return c.handler(p, ...args);
+      } catch (e) {
+        if (e instanceof SysError) return e.errno;
+        this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug (SIGSYS)
+        return null;
+      } finally {
+        cpu.leave(p);
+      }
+    });
   }
+
 
   /** wasi.thread-spawn: a new thread's id once it is instantiated, or -EAGAIN. */
   private spawn(startArg: number, s: ChannelServer): void {
