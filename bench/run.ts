@@ -236,6 +236,11 @@ async function main(): Promise<void> {
   // a script of its own, which prints its table and writes bench/results-jsproc.md.
   log('JS processes: spawn, idle memory, system calls (bench/jsproc.ts)');
   console.log(`\n${await runChild(process.execPath, ['--expose-gc', `${BENCH_DIR}jsproc.ts`], [])}`);
+
+  // The shell and its commands (issue 4): a loop of 1,000 commands and a 100 MB pipeline
+  // against the host's dash and GNU commands; writes bench/results-shell.md.
+  log('shell: 1,000 commands in a loop, cat | grep | wc -l over 100 MB (bench/shell.ts)');
+  console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}shell.ts`], [])}`);
 }
 
 await main();

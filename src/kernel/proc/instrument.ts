@@ -132,6 +132,37 @@ export interface ProtectionInfo {
   originalFunction(index: number): number | null;
   /** The byte offset in the original module of an offset in the instrumented one. */
   originalOffset(offset: number): number;
+  /** All of the above as plain data (JSON), from which protectionInfo() makes it again. */
+  readonly record: ProtectionRecord;
+}
+
+/** A ProtectionInfo as plain data: what an on-disk cache of instrumented modules keeps. */
+export interface ProtectionRecord {
+  options: InstrumentOptions;
+  guard: number;
+  stackPointer: number | null;
+  stackFirst: boolean | null;
+  stackTop: number;
+  stackLow: number;
+  memoryExport: string | null;
+  sites: ProtectionInfo['sites'];
+  funcImports: number;
+  added: number;
+  /** Offset anchors (new offsets relative to the code payload at codeBase), or null: offsets unchanged. */
+  anchors: { newAt: number[]; origAt: number[]; copy: boolean[]; codeBase: number } | null;
+}
+
+/** The ProtectionInfo a record describes. */
+export function protectionInfo(r: ProtectionRecord): ProtectionInfo {
+  const { funcImports, added } = r;
+  const lookup = r.anchors ? makeLookup(r.anchors, r.anchors.codeBase) : (x: number) => x;
+  return {
+    options: { ...r.options }, guard: r.guard, stackPointer: r.stackPointer, stackFirst: r.stackFirst,
+    stackTop: r.stackTop, stackLow: r.stackLow, memoryExport: r.memoryExport, sites: r.sites,
+    originalFunction: (index: number) => (index < funcImports ? index : index < funcImports + added ? null : index - added),
+    originalOffset: lookup,
+    record: r,
+  };
 }
 
 export interface InstrumentResult {
@@ -191,7 +222,7 @@ class Anchors {
   }
 }
 
-function makeLookup(a: Anchors, newBase: number): (offset: number) => number {
+function makeLookup(a: Pick<Anchors, 'newAt' | 'origAt' | 'copy'>, newBase: number): (offset: number) => number {
   const n = a.newAt.length;
   const newAt = Uint32Array.from(a.newAt, (x) => x + newBase);
   const origAt = Uint32Array.from(a.origAt);
@@ -960,14 +991,13 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
   insertMissing(99);
 
   // Anchors hold new offsets relative to the code payload and original offsets absolute.
-  const lookup = codeBase >= 0 && origCodeBase > 0 ? makeLookup(anchors, codeBase) : (x: number) => x;
-  const info: ProtectionInfo = {
+  const info = protectionInfo({
     options: { ...opts }, guard, stackPointer: sp, stackFirst: sp !== null ? stackFirst : null, stackTop, stackLow,
     memoryExport: mem0 === null ? null : memoryIsMem0 ? 'memory' : fnGrow >= 0 ? MEMORY_EXPORT : null,
-    sites,
-    originalFunction: (index: number) => (index < funcImports ? index : index < funcImports + added ? null : index - added),
-    originalOffset: lookup,
-  };
+    sites, funcImports, added,
+    anchors: codeBase >= 0 && origCodeBase > 0
+      ? { newAt: anchors.newAt, origAt: anchors.origAt, copy: anchors.copy, codeBase } : null,
+  });
   return { bytes: out.result(), info, skipped: null };
 }
 

@@ -122,7 +122,7 @@ export class Loader {
     const { code, custom } = splitCustomSections(bytes);
     let compiled;
     try {
-      compiled = await compileProtected(code, custom.get('name'), protect, name);
+      compiled = await compileProtected(code, custom.get('name'), protect, name, hash);
     } catch (e) {
       throw new KernelError('ENOEXEC', `${name}: invalid WebAssembly module: ${(e as Error).message}`);
     }

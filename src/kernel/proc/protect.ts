@@ -7,6 +7,9 @@
 // ({ program, reason }): the program runs, without guard or preemption. An invalid
 // module fails to compile either way and is reported with V8's message for the original.
 //
+// Instrumented bytes are kept on disk by content (module-cache.ts): a program is rewritten
+// once per machine, not at each start of the host process.
+//
 // Faults: frames are translated back to the original module (function indices and code
 // offsets as wasm-objdump shows them for the file), and an out-of-bounds trap in a
 // --stack-first program whose stack pointer has run below its stack is a stack overflow.
@@ -14,12 +17,16 @@ import dc from 'node:diagnostics_channel';
 import { SIG } from '../../abi/signals.ts';
 import type { FaultRecord } from './fault.ts';
 import {
-  instrumentModule, SP_EXPORT, variantKey, WasmFormatError, type InstrumentOptions, type ProtectionInfo,
+  instrumentModule, protectionInfo, SP_EXPORT, variantKey, WasmFormatError, type InstrumentOptions, type ProtectionInfo,
 } from './instrument.ts';
+import { ModuleCache } from './module-cache.ts';
 import type { Process } from './process.ts';
 
 /** { program, reason } when a program runs without the instrumentation it was asked to have. */
 export const procUnprotected = dc.channel('isokernel:proc:unprotected');
+
+/** Instrumented modules kept on disk between runs of the host process (module-cache.ts). */
+const moduleCache = new ModuleCache();
 
 export interface Compiled {
   module: WebAssembly.Module;
@@ -32,8 +39,20 @@ export interface Compiled {
  * for the original module when it is invalid.
  */
 export async function compileProtected(code: Uint8Array, names: Uint8Array | undefined,
-  opts: Readonly<InstrumentOptions>, program: string): Promise<Compiled> {
-  if (variantKey(opts) === '') return { module: await WebAssembly.compile(code), protection: null };
+  opts: Readonly<InstrumentOptions>, program: string, moduleHash?: string): Promise<Compiled> {
+  const variant = variantKey(opts);
+  if (variant === '') return { module: await WebAssembly.compile(code), protection: null };
+  const key = moduleHash === undefined ? null : moduleCache.key(moduleHash, variant);
+  if (key !== null) {
+    const hit = await moduleCache.get(key);
+    if (hit) {
+      try {
+        return { module: await WebAssembly.compile(hit.bytes), protection: protectionInfo(hit.record) };
+      } catch {
+        // a damaged entry: rewrite it
+      }
+    }
+  }
   let reason: string;
   try {
     const r = instrumentModule(code, opts, names);
@@ -41,7 +60,9 @@ export async function compileProtected(code: Uint8Array, names: Uint8Array | und
       reason = r.skipped ?? 'not instrumentable';
     } else {
       try {
-        return { module: await WebAssembly.compile(r.bytes), protection: r.info };
+        const module = await WebAssembly.compile(r.bytes);
+        if (key !== null) moduleCache.put(key, r.bytes, r.info.record);
+        return { module, protection: r.info };
       } catch (e) {
         reason = `the instrumented module does not compile: ${(e as Error).message}`;
       }
