@@ -673,6 +673,7 @@ static const struct builtin table[] = {
   {"trap", builtin_trap, true},
   {"true", bi_true, false},
   {"type", bi_type, false},
+  {"ulimit", bi_ulimit, false},
   {"umask", bi_umask, false},
   {"unset", bi_unset, true},
   {"wait", builtin_wait, false},

@@ -480,6 +480,7 @@ int bi_read(int, char **);
 int bi_getopts(int, char **);
 int bi_kill(int, char **);
 int bi_umask(int, char **);
+int bi_ulimit(int, char **);
 int bi_set(int, char **);
 bool set_option_letter(char c, bool on);
 char *option_letters(void); /* $- */
