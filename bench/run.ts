@@ -237,10 +237,37 @@ async function main(): Promise<void> {
   log('JS processes: spawn, idle memory, system calls (bench/jsproc.ts)');
   console.log(`\n${await runChild(process.execPath, ['--expose-gc', `${BENCH_DIR}jsproc.ts`], [])}`);
 
+  // Sockets (issue 9): TCP and Unix-domain round trips and streams, WASI against the same C
+  // program natively, and from JS processes; writes bench/results-net.md.
+  log('sockets: round trips and throughput (bench/net.ts)');
+  console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}net.ts`], [])}`);
+
+  // Image boot (issue 7): the demo image to every service ready, against `node -e 0`;
+  // writes bench/results-boot.md.
+  log('image boot: the demo image to all services ready (bench/boot.ts)');
+  console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}boot.ts`], [])}`);
+
   // The shell and its commands (issue 4): a loop of 1,000 commands and a 100 MB pipeline
   // against the host's dash and GNU commands; writes bench/results-shell.md.
   log('shell: 1,000 commands in a loop, cat | grep | wc -l over 100 MB (bench/shell.ts)');
   console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}shell.ts`], [])}`);
+
+  // The system-call tracer (issue 8): untraced, traced by strace and by strace -c, against
+  // the native loop bare and under the host's strace; accounting against the commit before
+  // it; writes bench/results-trace.md.
+  log('tracing: strace overhead against ptrace, accounting overhead (bench/trace.ts)');
+  console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}trace.ts`, '--quick'], [])}`);
+
+  // The log path (issue 7): writer processes → log streams → syslogd → /var/log with
+  // rotation and gzip; lines per second and CPU; writes bench/results-log.md.
+  log('logging: 400,000 lines from 4 writers through syslogd (bench/log.ts)');
+  console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}log.ts`], [])}`);
+
+  // The web server (issue 9): httpd's static files and CGI against Apache 2.4 (event +
+  // mod_cgid, prefork + mod_cgi) under wrk; Apache skipped if absent; writes
+  // bench/results-httpd.md.
+  log('httpd: static and CGI against Apache under wrk (bench/httpd.ts)');
+  console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}httpd.ts`], [])}`);
 }
 
 await main();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds the example programs (committed beside their sources); crash/ has its own script
-# (it keeps debug info and links libisokernel), run last.
+# Rebuilds the example programs (committed beside their sources); crash/ and demo-image/
+# have their own scripts (they link libisokernel), run last.
 set -euo pipefail
 cd "$(dirname "$0")"
 for src in demo/*.c; do
@@ -8,3 +8,4 @@ for src in demo/*.c; do
   echo "built ${src%.c}.wasm"
 done
 ./crash/build.sh
+./demo-image/build.sh

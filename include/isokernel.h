@@ -280,6 +280,22 @@ struct rlimit {
 int getrlimit(int resource, struct rlimit *rlim);
 int setrlimit(int resource, const struct rlimit *rlim);
 int prlimit(pid_t pid, int resource, const struct rlimit *new_limit, struct rlimit *old_limit);
+/* Time zones (wasi-libc has none; lib/src/tz.c): localtime, localtime_r and mktime follow TZ
+ * (a zone name under /usr/share/zoneinfo, a TZif path, or a POSIX TZ string). */
+void tzset(void);
+extern char *tzname[2];
+extern long timezone;
+extern int daylight;
+
+/* The exec family (wasi-libc's unistd.h leaves them out: WASI has no exec). lib/src/exec.c. */
+int execve(const char *path, char *const argv[], char *const envp[]);
+int execv(const char *path, char *const argv[]);
+int execvp(const char *file, char *const argv[]);
+int execvpe(const char *file, char *const argv[], char *const envp[]);
+int execl(const char *path, const char *arg0, ...);
+int execle(const char *path, const char *arg0, ...);
+int execlp(const char *file, const char *arg0, ...);
+
 /* A file action that sets a limit of the child before it runs (as setrlimit() between fork
  * and exec would); spawn fails with setrlimit's errno if it cannot. */
 int posix_spawn_file_actions_addsetrlimit_np(posix_spawn_file_actions_t *__restrict fa, int resource,
@@ -298,6 +314,11 @@ pid_t getpgid(pid_t pid);
 int setpgid(pid_t pid, pid_t pgid);
 pid_t setsid(void);
 pid_t getsid(pid_t pid);
+/* Terminals (<unistd.h>'s share of them; the rest is in <termios.h>, lib/src/termios.c). */
+pid_t tcgetpgrp(int fd);
+int tcsetpgrp(int fd, pid_t pgrp);
+char *ttyname(int fd);
+int ttyname_r(int fd, char *buf, size_t len);
 int fchdir(int fd);
 #ifdef __ISK_RENAME_GETPID
 pid_t __isk_getpid(void);

@@ -20,6 +20,7 @@ import { SIG } from '../src/abi/signals.ts';
 import { Kernel, type SpawnOptions } from '../src/kernel/kernel.ts';
 import type { ExitStatus, Process } from '../src/kernel/proc/process.ts';
 import { kernelBug } from '../src/kernel/trace/channels.ts';
+import { createTerminal, spawnOnTerminal } from '../src/kernel/tty/kernel-tty.ts';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const BIN = path.join(root, 'tests/isolation/bin');
@@ -247,7 +248,10 @@ describe('isolation: a hostile process beside a neighbour that keeps serving', (
       const n = spawnNeighbour(k);
       const runs = await hammer(n.exited, (i) => {
         switch (i % 3) {
-          case 0: return spawnHostile(k, host('iskbad'), ['iskbad']);
+          case 0: // every other run with a terminal as stdin, which it controls: the tty calls' pointers
+            return i % 2 === 0 ? spawnOnTerminal(k, createTerminal(k, { output: () => {} }),
+              { program: host('iskbad'), args: ['iskbad'], stdio: ['null', 'capture', 'capture'] }, new Set([0]))
+              : spawnHostile(k, host('iskbad'), ['iskbad']);
           case 1: { // a fresh directory each time (badargs creates fixed names), named as /tmp is long
             const dir = `b${(i % 1296).toString(36).padStart(2, '0')}`;
             k.ns.root.vnode.mkdir(dir, 0o777);
@@ -275,8 +279,10 @@ describe('isolation: a hostile process beside a neighbour that keeps serving', (
           assert.deepEqual(missing, [], 'isokernel calls iskbad never tried');
         }
       }
+      const onTty = runs.filter((o) => o.argv[0] === 'iskbad' && /^ok tty_getattr termios\(/m.test(o.stdout)).length;
+      assert.ok(onTty > 0, 'no iskbad run checked the terminal calls on a terminal');
       await checkNeighbour(t, n);
-      t.diagnostic(`${runs.length} runs of iskbad, badargs and fuzz`);
+      t.diagnostic(`${runs.length} runs of iskbad (${onTty} on a terminal), badargs and fuzz`);
     });
   });
 });

@@ -174,6 +174,23 @@ describe('preemption', () => {
     assert.fail(`p99 wake-up lateness over 20 ms twice (µs: ${last})`);
   });
 
+  it('protect-preempt-syscalls: a process that turns from computing to a loop of slow syscalls is still preempted', async () => {
+    let last = '';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const p = kernel.spawn({ program: bin('syscall_spin'), stdio: ['null', 'null', 'null'] });
+      await new Promise((r) => setTimeout(r, 300)); // past its computing phase
+      const { st, out } = await run(kernel, 'latency', ['200']);
+      kernel.kill(p.pid, SIG.KILL);
+      assert.equal((await p.exited).signal, SIG.KILL);
+      assert.equal(st.status, 0);
+      const m = /p50 (\d+) p99 (\d+) max (\d+)/.exec(out);
+      assert.ok(m, out);
+      last = out.trim();
+      if (Number(m[2]) / 1000 < 20) return;
+    }
+    assert.fail(`p99 wake-up lateness over 20 ms twice beside a syscall loop (µs: ${last})`);
+  });
+
   it('protect-preempt-signals: kill, stop and continue reach a process that never makes a syscall', async () => {
     const s = spinner();
     await sleep(50);

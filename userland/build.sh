@@ -50,18 +50,21 @@ printf '%s\n' "${jobs[@]}" | xargs -P "$JOBS" -I{} bash -c 'build {}' || status=
 # links in the served directory's build.
 if [ -f bin/test ] && [ -e cmd/test.c ]; then cp bin/test 'bin/['; fi
 
+# The operator's tools written in TypeScript (tools/NAME.ts): the bin/NAME launchers.
+tools/install.sh
+
 # Binaries whose source is gone.
 for b in bin/*; do
   n=$(basename "$b")
   [ "$n" = sources.sha256 ] && continue
   [ "$n" = "[" ] && [ -e cmd/test.c ] && continue
-  if [ "$n" = sh ]; then [ -n "$shsrc" ] && continue; elif [ -e "cmd/$n.c" ]; then continue; fi
+  if [ "$n" = sh ]; then [ -n "$shsrc" ] && continue; elif [ -e "cmd/$n.c" ] || [ -e "tools/$n.ts" ]; then continue; fi
   rm -f "$b"; echo "removed $b (no source)"
 done
 
 {
   sha256sum "$root/include/isokernel.h" "$root/lib/libisokernel.a" | sed "s#  $root/#  #"
-  ls common/*.h sh/*.[ch] cmd/*.c 2>/dev/null | xargs -r sha256sum
+  ls common/*.h sh/*.[ch] cmd/*.c tools/*.ts tools/lib/*.ts 2>/dev/null | xargs -r sha256sum
 } >bin/sources.sha256
 [ "$status" -eq 0 ] || { echo "build.sh: some programs failed to compile" >&2; exit 1; }
 echo "build.sh: $(ls bin | grep -vc sources.sha256) programs built"

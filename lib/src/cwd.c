@@ -17,6 +17,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wasi/api.h>
+#include <wasi/libc.h>
 
 /* wasi-libc's preopens.o (<wasi/libc-find-relpath.h> is not included: it declares the
  * resolver weak, and this definition must be strong). */
@@ -48,7 +50,40 @@ int __isk_refresh_cwd(void) {
   }
 }
 
-__attribute__((constructor(101))) static void read_kernel_cwd(void) { __isk_refresh_cwd(); }
+/*
+ * wasi-libc finds preopened directories by asking about descriptors 3, 4, ... and stops at
+ * the first that is not one. A program started while 3 is a file (a shell's `exec 3>log`)
+ * would find none, though its parent's copies sit further up (the userland shell keeps
+ * them at 64-127). Register every preopen past that first gap: the kernel's fd_next lists
+ * the open descriptors, so this costs a call per descriptor the program has, not per number.
+ */
+static void register_preopens_past_gaps(void) {
+  int fd = 3;
+  for (;; fd++) { /* wasi-libc's own scan covers these: it stops where prestat fails */
+    __wasi_prestat_t ps;
+    if (__wasi_fd_prestat_get((__wasi_fd_t)fd, &ps) != 0) break;
+  }
+  uint32_t next;
+  for (fd++; __isk_sys_fd_next(fd, &next) == 0; fd = (int)next + 1) {
+    __wasi_prestat_t ps;
+    if (__wasi_fd_prestat_get((__wasi_fd_t)next, &ps) != 0 || ps.tag != __WASI_PREOPENTYPE_DIR) continue;
+    size_t len = ps.u.dir.pr_name_len;
+    char *name = malloc(len + 1);
+    if (!name) return;
+    if (__wasi_fd_prestat_dir_name((__wasi_fd_t)next, (uint8_t *)name, len) != 0) {
+      free(name);
+      continue;
+    }
+    name[len] = 0;
+    /* kept: whether wasi-libc copies the prefix differs between its versions */
+    __wasilibc_register_preopened_fd((int)next, name);
+  }
+}
+
+__attribute__((constructor(101))) static void read_kernel_cwd(void) {
+  register_preopens_past_gaps();
+  __isk_refresh_cwd();
+}
 
 int chdir(const char *path) {
   int err = __isk_sys_chdir(path, (uint32_t)strlen(path));
@@ -85,7 +120,12 @@ int __wasilibc_find_relpath_alloc(const char *path, const char **abs_prefix, cha
   /* The absolute path: the path itself, or cwd/path. */
   char *joined = NULL;
   const char *abs = path;
-  if (path[0] != '/') {
+  if (path[0] == '\0') {
+    /* POSIX: an empty path names no file, but joined to the cwd it would name the cwd. An
+     * error here would reach the caller as ENOTCAPABLE (wasi-libc's word for "no preopen"),
+     * so hand the kernel the empty path beneath a preopen: it answers ENOENT. */
+    abs = "/";
+  } else if (path[0] != '/') {
     const char *cwd = __wasilibc_cwd;
     size_t cl = strlen(cwd), pl = strlen(path);
     joined = malloc(cl + 1 + pl + 1);
@@ -120,6 +160,7 @@ int __wasilibc_find_relpath_alloc(const char *path, const char **abs_prefix, cha
     return -1;
   }
 
+  if (path[0] == '\0') rel = "";
   size_t need = strlen(rel) + 1;
   if (need > *relative_buf_len) {
     if (!can_realloc) {

@@ -84,6 +84,37 @@ static int set_cloexec(int fd, int flags) {
   return fd;
 }
 
+/*
+ * WASI's path_open has no mode: a file it creates gets 0666 less the umask. To give a new
+ * file the mode open() was asked for, the library must know whether the call created it:
+ * with O_EXCL it did; without, it first opens without O_CREAT and creates (O_CREAT|O_EXCL)
+ * only on ENOENT, trying again if another process created the file in between. A second
+ * ENOENT after an EEXIST (a dangling symlink: O_EXCL refuses it, plain open finds nothing)
+ * falls back to a plain O_CREAT open, which follows the link, with the default mode.
+ */
+static int open_mode(int dirfd, const char *path, int flags, mode_t mode) {
+  flags &= ~O_CLOEXEC;
+  if (!(flags & O_CREAT)) return openat(dirfd, path, flags);
+  mode_t mask = __isk_current_umask();
+  /* the common case (fopen's 0666): what the kernel gives a new file anyway */
+  if ((mode & ~mask & 07777) == (0666 & ~mask)) return openat(dirfd, path, flags, mode);
+  int fd;
+  int excl = flags & O_EXCL;
+  for (int tries = 0;; tries++) {
+    if (!excl && tries < 2) {
+      fd = openat(dirfd, path, flags & ~O_CREAT);
+      if (fd >= 0 || errno != ENOENT) return fd;
+    }
+    fd = openat(dirfd, path, excl || tries < 2 ? flags | O_EXCL : flags, mode);
+    if (fd >= 0) break;
+    if (excl || errno != EEXIST || tries >= 2) return fd;
+  }
+  int saved = errno;
+  (void)fchmod(fd, mode & ~mask & 07777);
+  errno = saved;
+  return fd;
+}
+
 int isk_open(const char *path, int flags, ...) {
   mode_t mode = 0;
   if (flags & O_CREAT) {
@@ -92,7 +123,7 @@ int isk_open(const char *path, int flags, ...) {
     mode = (mode_t)va_arg(ap, int);
     va_end(ap);
   }
-  return set_cloexec(open(path, flags & ~O_CLOEXEC, mode), flags);
+  return set_cloexec(open_mode(AT_FDCWD, path, flags, mode), flags);
 }
 
 int isk_openat(int dirfd, const char *path, int flags, ...) {
@@ -103,5 +134,5 @@ int isk_openat(int dirfd, const char *path, int flags, ...) {
     mode = (mode_t)va_arg(ap, int);
     va_end(ap);
   }
-  return set_cloexec(openat(dirfd, path, flags & ~O_CLOEXEC, mode), flags);
+  return set_cloexec(open_mode(dirfd, path, flags, mode), flags);
 }

@@ -78,6 +78,14 @@ struct isk_itimer {
 #define ISK_PIPE_NONBLOCK 4
 
 int __isk_sys_spawn(const struct isk_spawn_req *req, int32_t *pid_out) ISK_IMPORT(spawn);
+/* The lowest open descriptor >= fd (EBADF: none). */
+int __isk_sys_fd_next(int32_t fd, uint32_t *out) ISK_IMPORT(fd_next);
+/* The process's umask as the library last saw it (umask.c), read from the kernel once. */
+mode_t __isk_current_umask(void);
+/* exec: returns only on failure (an errno). */
+int __isk_sys_exec(const struct isk_spawn_req *req) ISK_IMPORT(exec);
+/* NUL-terminated strings back to back, as spawn and exec take argv and envp; NULL on ENOMEM. */
+char *__isk_pack(char *const list[], uint32_t *len_out);
 int __isk_sys_wait(int32_t pid, int32_t options, int32_t *status_out, int32_t *pid_out)
     ISK_IMPORT(wait);
 int __isk_sys_kill(int32_t pid, int32_t sig) ISK_IMPORT(kill);
@@ -127,6 +135,23 @@ _Static_assert(sizeof(struct isk_stat) == 72, "stat is 72 bytes");
 int __isk_sys_fstat(int32_t fd, struct isk_stat *buf) ISK_IMPORT(fstat);
 int __isk_sys_fstatat(int32_t dirfd, const char *path, uint32_t path_len, int32_t flags, struct isk_stat *buf)
     ISK_IMPORT(fstatat);
+
+/* Sockets (docs/abi.md, "Sockets"); lib/src/socket.c. */
+int __isk_sys_socket(int32_t domain, int32_t type, int32_t protocol, int32_t *fd_out) ISK_IMPORT(socket);
+int __isk_sys_socketpair(int32_t domain, int32_t type, int32_t protocol, int32_t *fds_out) ISK_IMPORT(socketpair);
+int __isk_sys_bind(int32_t fd, const void *addr, uint32_t len) ISK_IMPORT(bind);
+int __isk_sys_listen(int32_t fd, int32_t backlog) ISK_IMPORT(listen);
+int __isk_sys_accept(int32_t fd, void *addr, uint32_t *len, int32_t flags, int32_t *fd_out) ISK_IMPORT(accept);
+int __isk_sys_connect(int32_t fd, const void *addr, uint32_t len) ISK_IMPORT(connect);
+int __isk_sys_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flags, const void *addr, uint32_t alen,
+                     uint32_t *n_out) ISK_IMPORT(sendto);
+int __isk_sys_recvfrom(int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *alen,
+                       uint32_t *n_out) ISK_IMPORT(recvfrom);
+int __isk_sys_shutdown(int32_t fd, int32_t how) ISK_IMPORT(shutdown);
+int __isk_sys_getsockname(int32_t fd, void *addr, uint32_t *len) ISK_IMPORT(getsockname);
+int __isk_sys_getpeername(int32_t fd, void *addr, uint32_t *len) ISK_IMPORT(getpeername);
+int __isk_sys_setsockopt(int32_t fd, int32_t level, int32_t name, const void *val, uint32_t len) ISK_IMPORT(setsockopt);
+int __isk_sys_getsockopt(int32_t fd, int32_t level, int32_t name, void *val, uint32_t *len) ISK_IMPORT(getsockopt);
 
 /* A call's result as POSIX functions return it: 0, or -1 with errno set. */
 static inline int __isk_ret(int err) {

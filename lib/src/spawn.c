@@ -157,7 +157,7 @@ int posix_spawnattr_setsigdefault(posix_spawnattr_t *__restrict attr,
 #define PTR(p) ((uint32_t)(uintptr_t)(p))
 
 /* NUL-terminated strings back to back, as the kernel reads argv and env. */
-static char *pack(char *const list[], uint32_t *len_out) {
+char *__isk_pack(char *const list[], uint32_t *len_out) {
   size_t len = 0;
   if (list)
     for (size_t i = 0; list[i]; i++) len += strlen(list[i]) + 1;
@@ -186,8 +186,8 @@ int __isk_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
   req.path_len = (uint32_t)strlen(path);
 
   int err = ENOMEM;
-  char *argbuf = pack(argv, &req.argv_len);
-  char *envbuf = pack(envp, &req.env_len);
+  char *argbuf = __isk_pack(argv, &req.argv_len);
+  char *envbuf = __isk_pack(envp, &req.env_len);
   struct isk_file_action *actions = NULL;
   if (!argbuf || !envbuf) goto out;
   req.argv = PTR(argbuf);

@@ -1,12 +1,18 @@
 // `isokernel run [--dir HOST[::GUEST]]… [--env K=V]… [--] PROGRAM.wasm [ARGS…]`
 //
-// wasmtime's meaning: stdio passed through; the exit status is the guest's exit code; each
+// wasmtime's meaning: stdio passed through (but with stdin a terminal, in the foreground,
+// the program gets a kernel terminal on it: tty/host.ts); the exit status is the guest's exit code; each
 // --dir mounts a host directory (hostfs) at GUEST (default: the same path as HOST, as
 // wasmtime names the preopen) and preopens it, in order, as fd 3, 4, ...; '/' is preopened
 // last so that absolute paths (/dev/null, /tmp) work. `--dir HOST::/` makes a host directory
 // the root. A trap ends the run with 128+signal and a fault record on stderr; with
 // --core-dir DIR, a core file too (DIR/core.PROGRAM.PID; the core limit becomes unlimited
 // unless --limit core=BYTES says otherwise; docs/core.md).
+// Sockets: `--listen [ADDR:]PORT` (as wasmtime's --tcplisten) gives the program a listening
+// socket as fd 3, 4, ... (before the preopened directories) and LISTEN_FDS=N; ADDR defaults
+// to 127.0.0.1. Outbound connections may go anywhere unless `--egress HOST:PORT` rules are
+// given (then only there: EACCES otherwise); ports the program binds itself are bound on
+// 127.0.0.1 (or `--listen-host ADDR`). docs/abi.md, "Sockets".
 // Status 2: the command line, the program or a --dir is unusable (a message says which).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,8 +25,15 @@ import { procCore, procFault } from '../kernel/trace/channels.ts';
 import { hostScript } from './run-js.ts';
 import type { Limits } from '../kernel/proc/process.ts';
 import { parseLimitSpec } from '../kernel/proc/rlimit.ts';
+import { type InetAddr, parseIpv4, parseIpv6 } from '../kernel/net/addr.ts';
+import { listenMapping, openListener, parseListenSpec } from '../kernel/net/listen.ts';
+import type { Socket } from '../kernel/net/socket.ts';
+import type { Process } from '../kernel/proc/process.ts';
+import type { SpawnOptions } from '../kernel/kernel.ts';
+import { HostTerminal } from '../kernel/tty/host.ts';
+import { spawnOnTerminal } from '../kernel/tty/kernel-tty.ts';
 
-export const RUN_USAGE = 'usage: isokernel run [--dir HOST[::GUEST]]... [--env K=V]... [--no-null-guard] [--max-memory-pages N] [--limit NAME=SOFT[:HARD]]... [--core-dir DIR] [--] PROGRAM.wasm [ARGS...]';
+export const RUN_USAGE = 'usage: isokernel run [--dir HOST[::GUEST]]... [--env K=V]... [--no-null-guard] [--max-memory-pages N] [--limit NAME=SOFT[:HARD]]... [--core-dir DIR] [--listen [ADDR:]PORT]... [--egress RULE]... [--listen-host ADDR] [--] PROGRAM [ARGS...]';
 
 interface RunArgs {
   dirs: { host: string; guest: string }[];
@@ -36,12 +49,18 @@ interface RunArgs {
   hardLimits?: Partial<Limits>;
   /** --core-dir DIR: core files go there (and the core limit becomes unlimited unless --limit core= says otherwise). */
   coreDir?: string;
+  /** --listen [ADDR:]PORT: listening sockets given to the program as fds 3, 4, ... (LISTEN_FDS=N). */
+  listen: InetAddr[];
+  /** --egress RULE: the destinations the program may connect to (none given: any). */
+  egress: string[];
+  /** --listen-host ADDR: the host address guest ports bind (default 127.0.0.1). */
+  listenHost?: string;
 }
 
 export class UsageError extends Error {}
 
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  const out: RunArgs = { dirs: [], env: [], program: '', args: [] };
+  const out: RunArgs = { dirs: [], env: [], program: '', args: [], listen: [], egress: [] };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
     if (inline !== undefined) return inline;
@@ -76,6 +95,22 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       const v = value(flag, inline);
       if (!/^\d+$/.test(v) || Number(v) > 65536) throw new UsageError(`--max-memory-pages ${v}: expected a number of 64 KiB pages, at most 65536`);
       out.memoryPages = Number(v);
+    } else if (flag === '--listen' || flag === '--tcplisten') {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs [ADDR:]PORT`);
+      try {
+        out.listen.push(parseListenSpec(v));
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    } else if (flag === '--egress') {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError('--egress needs a rule (HOST:PORT)');
+      out.egress.push(v);
+    } else if (flag === '--listen-host') {
+      const v = inline ?? argv[++i];
+      if (v === undefined || (parseIpv4(v) === null && parseIpv6(v) === null)) throw new UsageError(`--listen-host ${v ?? ''}: expected an IP address`);
+      out.listenHost = v;
     } else if (flag === '--core-dir') {
       out.coreDir = value(flag, inline);
     } else if (flag === '--limit') {
@@ -130,6 +165,12 @@ export async function run(argv: readonly string[]): Promise<number> {
   let kernel: Kernel;
   try {
     kernel = await Kernel.boot({
+      // Sockets: any destination unless --egress rules are given; guest ports bound on
+      // 127.0.0.1 (--listen-host ADDR otherwise), --listen ADDR:PORT where it says.
+      network: {
+        egress: a.egress.length > 0 ? a.egress : 'any', listen: a.listen.map(listenMapping),
+        ...(a.listenHost !== undefined ? { listenHost: a.listenHost } : {}),
+      },
       ...(rootDir ? { root: { type: 'hostfs', host: path.resolve(rootDir.host) } } : {}),
       ...(a.coreDir !== undefined ? { coreDir: path.resolve(a.coreDir) } : {}),
     });
@@ -154,10 +195,18 @@ export async function run(argv: readonly string[]): Promise<number> {
   const onCore = (c: unknown): void => void cores.set((c as { pid: number }).pid, c as CoreOutcome);
   procCore.subscribe(onCore);
   try {
+    const sockets: Socket[] = [];
+    for (const l of a.listen) sockets.push(await openListener(kernel, l));
     const guest = await guestProgram(kernel, a);
     const program = guest ? guest.program : await kernel.load(a.program);
-    const p = kernel.spawn({
-      program, args: guest ? guest.argv : [a.program, ...a.args], env: a.env, cwd: guest?.cwd,
+    // stdin a host terminal: the program gets a kernel terminal (line discipline, job
+    // control, window size) in its place, with the host terminal in raw mode meanwhile.
+    const host = HostTerminal.wanted() ? new HostTerminal(kernel) : null;
+    const spawn = (o: SpawnOptions): Process => (host ? spawnOnTerminal(kernel, host.tty, o, host.ttyFds) : kernel.spawn(o));
+    const p = spawn({
+      program, args: guest ? guest.argv : [a.program, ...a.args], cwd: guest?.cwd,
+      env: sockets.length > 0 && !a.env.some((e) => e.startsWith('LISTEN_FDS=')) ? [...a.env, `LISTEN_FDS=${sockets.length}`] : a.env,
+      sockets,
       preopens: [...a.dirs.map((d) => d.guest), ...(guest?.cwd ? [guest.cwd] : [])], stdio: ['inherit', 'inherit', 'inherit'],
       limits: {
         ...(a.coreDir !== undefined ? { coreBytes: Infinity } : {}), ...a.limits,
@@ -178,7 +227,13 @@ export async function run(argv: readonly string[]): Promise<number> {
       process.on(name, h);
       return () => process.off(name, h);
     });
-    const st = await p.exited;
+    host?.start();
+    let st;
+    try {
+      st = await p.exited;
+    } finally {
+      host?.stop();
+    }
     for (const off of forwarded) off();
     if (p.error) {
       process.stderr.write(`isokernel run: ${p.error.message}\n`);

@@ -1,6 +1,6 @@
 // The built-in modules a JS process can require or import (docs/jsproc.md, "The Node
 // surface"). Three kinds:
-//   - the runtime's own, over system calls: fs, fs/promises, child_process, os, tty, module,
+//   - the runtime's own, over system calls: fs, fs/promises, child_process, os, tty, module, net, http,
 //     and isokernel (the kernel's API);
 //   - the worker's own Node modules that compute and reach nothing outside the isolate
 //     (events, util, stream, path, url, ...): given as they are, or as a copy without the
@@ -34,13 +34,13 @@ const WITHOUT: Readonly<Record<string, readonly string[]>> = {
 
 /** Modules that would reach the host (or another isolate), and why they are refused. */
 const REFUSED: Readonly<Record<string, string>> = P.freeze({
-  net: 'no sockets yet', http: 'no sockets yet', https: 'no sockets yet', http2: 'no sockets yet', tls: 'no sockets yet',
-  dgram: 'no sockets yet', dns: 'no sockets yet', 'dns/promises': 'no sockets yet', cluster: 'it forks host processes',
+  https: 'no TLS yet', http2: 'not provided yet', tls: 'no TLS yet',
+  dgram: 'not provided yet (isokernel.socket(\'inet\', \'dgram\') is)', dns: 'the kernel resolves no names', 'dns/promises': 'the kernel resolves no names', cluster: 'it forks host processes',
   inspector: 'it opens the host\'s inspector', 'inspector/promises': 'it opens the host\'s inspector',
   repl: 'it evaluates strings', vm: 'it compiles strings and makes contexts', v8: 'it reaches the host\'s V8',
   worker_threads: 'it starts host threads', trace_events: 'it writes host files', wasi: 'it gives host directories',
   sqlite: 'it opens host files', test: 'not provided yet', 'test/reporters': 'not provided yet', sea: 'host only',
-  quic: 'no sockets yet',
+  quic: 'not provided',
 });
 
 const ours = new Map<string, Factory>();

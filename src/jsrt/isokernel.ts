@@ -10,6 +10,9 @@ import { rethrow } from './errors.ts';
 import { kernelArgv, signalName, signalNumber } from './node/process.ts';
 import { forgetUmask } from './node/fs.ts';
 import * as sys from './sys.ts';
+import { sockets, socketPromises } from './isk-sockets.ts';
+import { FACILITIES, logApi, logPromises, SEVERITIES } from './log.ts';
+import { traceApi } from './trace.ts';
 
 function uv<T>(syscall: string, path: string | undefined, fn: () => T): T {
   try {
@@ -110,6 +113,35 @@ export interface SpawnOptions {
   pgroup?: number;
   /** Reset every signal to its default in the child (posix_spawn's SETSIGDEF); default true. */
   resetSignals?: boolean;
+  /** The child's user and group (spawn action SETIDS: uid 0 only, for ids other than the caller's). */
+  uid?: number;
+  gid?: number;
+  /**
+   * The child's resource limits, by the kernel's names (docs/abi.md, "Resource limits"): each
+   * value sets the soft and the hard limit, as `ulimit` does; Infinity is unlimited.
+   */
+  limits?: Partial<Record<SpawnLimit, number>>;
+}
+
+/** A limit's RLIMIT number and its value in the guest's unit (RLIM_INFINITY for Infinity). */
+const SPAWN_LIMITS = {
+  cpuMs: [0, (v: number) => BigInt(Math.ceil(v / 1000))], fileBytes: [1, BigInt], coreBytes: [4, BigInt],
+  userProcesses: [6, BigInt], openFiles: [7, BigInt], memoryPages: [9, (v: number) => BigInt(v) * 65536n],
+  children: [16, BigInt], threads: [17, BigInt],
+} as const satisfies Record<string, readonly [number, (v: number) => bigint]>;
+export type SpawnLimit = keyof typeof SPAWN_LIMITS;
+
+function limitActions(limits: Partial<Record<SpawnLimit, number>>): sys.FileAction[] {
+  const out: sys.FileAction[] = [];
+  for (const [name, v] of Object.entries(limits)) {
+    const l = Object.hasOwn(SPAWN_LIMITS, name) ? SPAWN_LIMITS[name as SpawnLimit] : undefined;
+    if (!l || typeof v !== 'number' || Number.isNaN(v) || v < 0) {
+      throw Object.assign(new TypeError(`isokernel.spawn: bad limit ${name}=${String(v)} (limits: ${Object.keys(SPAWN_LIMITS).join(' ')})`), { code: 'ERR_INVALID_ARG_VALUE' });
+    }
+    const g = v === Infinity ? 0xffff_ffff_ffff_ffffn : l[1](Math.floor(v));
+    out.push({ kind: 'setrlimit', resource: l[0], soft: g, hard: g });
+  }
+  return out;
 }
 
 function spawnRequest(path: string, argv: readonly string[] | undefined, o: SpawnOptions = {}): sys.SpawnRequest {
@@ -125,6 +157,11 @@ function spawnRequest(path: string, argv: readonly string[] | undefined, o: Spaw
       const flags = w ? 0x10000000 | (1 << 12) | (spec.append ? 1 : 8 << 12) : 0x04000000;
       actions.push({ kind: 'open', fd, path: spec.path, flags });
     }
+  }
+  // Limits before the ids: raising a hard value needs uid 0, and SETIDS may drop it.
+  if (o.limits) actions.push(...limitActions(o.limits));
+  if (o.uid !== undefined || o.gid !== undefined) {
+    actions.push({ kind: 'setids', uid: o.uid ?? sys.getids()[0], gid: o.gid ?? sys.getids()[2] });
   }
   const search = o.search === undefined || o.search === false ? null
     : typeof o.search === 'string' ? o.search : process.env.PATH ?? '/bin:/usr/bin';
@@ -298,6 +335,13 @@ export const isokernel = {
   signals: Object.freeze({ ...SIG }),
 
   // ---- the system ----
+  // ---- logging (log.ts; docs/logging.md): openlog, syslog, logReader, readLog ----
+  ...logApi,
+  severities: SEVERITIES,
+  facilities: FACILITIES,
+  // ---- tracing (trace.ts; docs/tools.md, strace): traceAttach, traceDetach ----
+  ...traceApi,
+
   uname: (): sys.Uname => sys.uname(),
   statvfs(path: string): sys.Statvfs {
     return uv('statvfs', path, () => {
@@ -317,7 +361,12 @@ export const isokernel = {
     return pollResult(subs, uv('poll', undefined, () => sys.poll(pollSubs(subs, timeoutMs))));
   },
 
+  // ---- sockets (isk-sockets.ts) ----
+  ...sockets,
+
   promises: {
+    ...logPromises,
+    ...socketPromises,
     async read(fd: number, n = 65536, pos?: number | bigint | null): Promise<Uint8Array> {
       return uvAsync('read', sys.fdReadAsync(fd, n, position(pos)));
     },

@@ -696,7 +696,11 @@ export type FileAction =
   | { kind: 'open'; fd: number; path: string; flags: number }
   | { kind: 'close'; fd: number }
   | { kind: 'dup2'; fd: number; to: number }
-  | { kind: 'chdir'; path: string };
+  | { kind: 'chdir'; path: string }
+  /** SETRLIMIT: the child's limit `resource` (an RLIMIT number), RLIM_INFINITY = all ones. */
+  | { kind: 'setrlimit'; resource: number; soft: bigint; hard: bigint }
+  /** SETIDS: the child's uid and gid (a caller of uid 0 only, for other ids than its own). */
+  | { kind: 'setids'; uid: number; gid: number };
 
 export interface SpawnRequest {
   path: string;
@@ -714,7 +718,7 @@ export interface SpawnRequest {
 }
 
 const SPAWN_FLAG = { SETPGROUP: 1, SETSID: 2, SETSIGMASK: 4, SETSIGDEF: 8, SEARCH: 16 } as const;
-const ACTION_KIND = { open: 1, close: 2, dup2: 3, chdir: 4 } as const;
+const ACTION_KIND = { open: 1, close: 2, dup2: 3, chdir: 4, setrlimit: 6, setids: 7 } as const;
 
 function nulJoined(list: readonly string[]): Uint8Array {
   return enc.encode(list.map((s) => s + '\0').join(''));
@@ -730,7 +734,7 @@ function writeSpawn(f: Frame, r: SpawnRequest): [number, number] {
   const ep = env.length > 0 ? f.bytes(env) : 0;
   const actions = r.actions ?? [];
   const acts = actions.length > 0 ? f.alloc(actions.length * 32) : 0;
-  const strs = actions.map((a) => ('path' in a ? f.str(a.path) : [0, 0] as [number, number]));
+  const strs = actions.map((a) => ('path' in a ? f.str(a.path) : a.kind === 'setrlimit' ? [f.alloc(16), 16] as [number, number] : [0, 0] as [number, number]));
   const [sp, sl] = r.search ? f.str(r.search) : [0, 0];
   const [cp, cl] = r.cwd ? f.str(r.cwd) : [0, 0];
   views();
@@ -758,10 +762,19 @@ function writeSpawn(f: Frame, r: SpawnRequest): [number, number] {
     const b = acts + i * 32;
     u8.fill(0, b, b + 32);
     dv.setUint32(b, ACTION_KIND[a.kind], true);
-    if (a.kind !== 'chdir') dv.setInt32(b + 4, a.fd, true);
+    if (a.kind === 'open' || a.kind === 'close' || a.kind === 'dup2') dv.setInt32(b + 4, a.fd, true);
     if (a.kind === 'dup2') dv.setInt32(b + 8, a.to, true);
     if (a.kind === 'open') dv.setInt32(b + 8, a.flags, true);
     const [p, l] = strs[i]!;
+    if (a.kind === 'setrlimit') {
+      dv.setInt32(b + 4, a.resource, true);
+      dv.setBigUint64(p, a.soft, true);
+      dv.setBigUint64(p + 8, a.hard, true);
+    }
+    if (a.kind === 'setids') {
+      dv.setInt32(b + 4, a.uid, true);
+      dv.setInt32(b + 8, a.gid, true);
+    }
     dv.setUint32(b + 12, p, true);
     dv.setUint32(b + 16, l, true);
   });
@@ -815,6 +828,21 @@ export function waitAsync(pid: number, options: number, weak = false): Promise<W
 
 export function kill(pid: number, sig: number): void {
   ok(call(k('kill'), pid, sig));
+}
+
+/** A terminal's window size (the kernel's tty_getwinsize), or null for a descriptor that is not one. */
+export function ttyWinsize(fd: number): { rows: number; cols: number } | null {
+  return syncFrame((f) => {
+    const b = f.alloc(8);
+    if (call(k('tty_getwinsize'), fd, b) !== 0) return null;
+    views();
+    return { rows: dv.getUint16(b, true), cols: dv.getUint16(b + 2, true) };
+  });
+}
+
+/** Raw mode on a terminal descriptor (the kernel's tty_set_raw): ENOTTY otherwise. */
+export function ttySetRaw(fd: number, on: boolean): void {
+  ok(call(k('tty_set_raw'), fd, on ? 1 : 0));
 }
 
 /** disposition: 0 default, 1 ignore, 2 catch. */
@@ -962,4 +990,71 @@ export function readFile(path: string): Buffer {
   } finally {
     fdClose(fd);
   }
+}
+
+// ---- logging (isk-log.ts) ----
+
+/** log_open: a log stream descriptor (flags: 1 close-on-exec, 4 non-blocking). */
+export function logOpen(tag: string, facility: number, severity: number, flags: number): number {
+  return syncFrame((f) => {
+    const [tp, tl] = f.str(tag);
+    const out = f.alloc(4);
+    ok(call(k('log_open'), tp, tl, facility, severity, flags, out));
+    views();
+    return dv.getUint32(out, true);
+  });
+}
+
+/** log_write: one message (one record per line); waits while the kernel's queue is full. */
+export function logWrite(tag: string, facility: number, severity: number, msg: Uint8Array): void {
+  syncFrame((f) => {
+    const [tp, tl] = f.str(tag);
+    const mp = msg.length > 0 ? f.bytes(msg) : 0;
+    ok(call(k('log_write'), tp, tl, facility, severity, mp, msg.length));
+  });
+}
+
+export function logWriteAsync(tag: string, facility: number, severity: number, msg: Uint8Array): Promise<void> {
+  return asyncFrame(async (f) => {
+    const [tp, tl] = f.str(tag);
+    const mp = msg.length > 0 ? f.bytes(msg) : 0;
+    ok(await callAsync(k('log_write'), tp, tl, facility, severity, mp, msg.length));
+  });
+}
+
+/** log_reader: the kernel log queue's read end (root only). */
+export function logReader(flags: number): number {
+  return syncFrame((f) => {
+    const out = f.alloc(4);
+    ok(call(k('log_reader'), flags, out));
+    views();
+    return dv.getUint32(out, true);
+  });
+}
+
+// ---- tracing (isk-trace.ts) ----
+
+/** trace_attach: a descriptor of trace records (flags: 1 follow, 2 next child, 4 close-on-exec). */
+export function traceAttach(pid: number, flags: number, strsize: number): number {
+  return syncFrame((f) => {
+    const out = f.alloc(4);
+    ok(call(k('trace_attach'), pid, flags, strsize, out));
+    views();
+    return dv.getUint32(out, true);
+  });
+}
+
+export function traceDetach(fd: number, pid: number): void {
+  ok(call(k('trace_detach'), fd, pid));
+}
+
+// ---- for the socket calls (net-sys.ts) ----
+export { Frame, syncFrame, asyncFrame, ok, k as iskCallNumber };
+
+/** trace_filter: only these calls (by name) from now on; null: all. */
+export function traceFilter(fd: number, names: readonly string[] | null): void {
+  syncFrame((f) => {
+    const [p, l] = names === null ? [0, 0] : f.str(names.length === 0 ? '\0' : names.map((n) => n + '\0').join(''));
+    ok(call(k('trace_filter'), fd, p, l));
+  });
 }

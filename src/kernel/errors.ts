@@ -8,6 +8,7 @@
 // Anything else thrown out of a syscall is a kernel bug: the process dies with SIGSYS and a
 // fault record, and the kernel goes on.
 import { E, errnoName } from '../abi/wasi.ts';
+import type { ExecTarget } from './proc/exec.ts';
 
 export class SysError {
   readonly errno: number;
@@ -39,6 +40,19 @@ export class ProcExit {
   readonly code: number;
   constructor(code: number) {
     this.code = code;
+  }
+}
+
+/**
+ * exec: unwinds the process's stack; the kernel then runs `target` in the same process
+ * (kernel.ts, execImage), with `env`.
+ */
+export class ExecImage {
+  readonly target: ExecTarget;
+  readonly env: string[];
+  constructor(target: ExecTarget, env: string[]) {
+    this.target = target;
+    this.env = env;
   }
 }
 

@@ -13,7 +13,7 @@ import posix from 'node:path/posix';
 import { fileURLToPath } from 'node:url';
 import { defaultAction, DISPOSITION, SA, SIG, sigbit, STOP_SIGNALS } from '../abi/signals.ts';
 import { E, RIGHTS, RIGHTS_ALL, RIGHTS_DIRECTORY, RIGHTS_STREAM } from '../abi/wasi.ts';
-import { fail, Killed, KernelError, ProcExit, SysError } from './errors.ts';
+import { ExecImage, fail, Killed, KernelError, ProcExit, SysError } from './errors.ts';
 import { Clock } from './clock.ts';
 import { DirectoryFile, type OpenFile, VnodeFile } from './fd/open-file.ts';
 import { BytesInput, CaptureOutput, HostInput, HostOutput } from './fd/stdio.ts';
@@ -32,6 +32,9 @@ import { pathSyscalls, rightsForKind } from './syscall/wasi-path.ts';
 import { pollSyscalls } from './syscall/wasi-poll.ts';
 import { sockSyscalls } from './syscall/wasi-sock.ts';
 import { iskFdSyscalls } from './syscall/isk-fd.ts';
+import { iskNetSyscalls } from './syscall/isk-net.ts';
+import { NetStack, type NetworkOptions } from './net/stack.ts';
+import { RIGHTS_SOCKET } from './net/socket.ts';
 import { iskGuardSyscalls } from './syscall/isk-guard.ts';
 import { instrumentOptions, type InstrumentRequest } from './proc/instrument.ts';
 import { refineFault } from './proc/protect.ts';
@@ -40,8 +43,15 @@ import { iskRlimitSyscalls } from './syscall/isk-rlimit.ts';
 import { applyLimits, cpuLimitReached } from './proc/rlimit.ts';
 import { iskSignalSyscalls } from './syscall/isk-signal.ts';
 import { iskSysSyscalls } from './syscall/isk-sys.ts';
+import { iskTtySyscalls } from './syscall/isk-tty.ts';
+import { iskLogSyscalls } from './syscall/isk-log.ts';
+import { LogQueue } from './log/queue.ts';
 import { kernelBug, procCore, procExit, procFault, procSpawn } from './trace/channels.ts';
+import { TraceSession } from './trace/tracer.ts';
+import { iskTraceSyscalls } from './syscall/isk-trace.ts';
 import { DevFs } from './vfs/devfs.ts';
+import { ProcFs } from './vfs/procfs.ts';
+import { KernelStats } from './acct/kstat.ts';
 import { HostFs } from './vfs/hostfs.ts';
 import { type Loc, type Mount, Namespace } from './vfs/namespace.ts';
 import { TmpFs } from './vfs/tmpfs.ts';
@@ -57,6 +67,13 @@ export type MountSpec =
   | { type: 'hostfs'; host: string; readOnly?: boolean }
   | { type: 'devfs' };
 
+/** The operator's tools in TypeScript, and where the default root serves them (userland/bin/NAME imports them). */
+const USERLAND_TOOLS = fileURLToPath(new URL('../../userland/tools/', import.meta.url));
+const TOOLS_GUEST_DIR = '/usr/lib/isokernel/tools';
+
+/** The host's time zone files, served at /usr/share/zoneinfo by the default root. */
+const HOST_ZONEINFO = '/usr/share/zoneinfo';
+
 /** The project's built userland (sh and the commands): served at /bin by the default root. */
 export const USERLAND_BIN = fileURLToPath(new URL('../../userland/bin/', import.meta.url));
 
@@ -68,6 +85,17 @@ export interface BootOptions {
   root?: MountSpec | FileSystem;
   /** For the default root: the host directory served at /bin; default USERLAND_BIN; false for none. */
   userland?: string | false;
+  /**
+   * For the default root: the host directory of TZif time zone files served read-only at
+   * /usr/share/zoneinfo (TZ=Europe/Paris for C programs); default the host's
+   * /usr/share/zoneinfo when there is one; false for none.
+   */
+  zoneinfo?: string | false;
+  /**
+   * For the default root: the host directory of the TypeScript tools (userland/tools: ps,
+   * top, ...), served read-only at /usr/lib/isokernel/tools; false for none.
+   */
+  tools?: string | false;
   /** The node name uname(2) reports; default "isokernel". */
   hostname?: string;
   /** More mounts, in order. */
@@ -78,6 +106,17 @@ export interface BootOptions {
    * core files, whatever the limits say.
    */
   coreDir?: string;
+  /**
+   * Sockets (net/stack.ts): the egress policy (default: any destination), guest ports mapped
+   * to host addresses, and the host address other ports bind (default 127.0.0.1 / ::1).
+   */
+  network?: NetworkOptions;
+  /**
+   * The system activity collector (src/metrics/collector.ts: sar's history, /dev/sa,
+   * Prometheus): true for the defaults (every 10 s, kept 7 days, in memory), or its options.
+   * Default none.
+   */
+  metrics?: boolean | import('../metrics/collector.ts').MetricsOptions;
 }
 
 /**
@@ -97,6 +136,11 @@ export interface SpawnOptions {
   stdio?: readonly StdioSpec[];
   /** Guest directories given as preopened descriptors 3, 4, ... in order. */
   preopens?: readonly string[];
+  /**
+   * Sockets (listening ones, net/listen.ts) given as descriptors 3, 4, ... before the
+   * preopened directories, as wasmtime's --tcplisten does.
+   */
+  sockets?: readonly OpenFile[];
   /** Append '/' as the last preopen (unless already there). Default true. */
   rootPreopen?: boolean;
   /**
@@ -133,11 +177,17 @@ export class Kernel {
   readonly loader: Loader;
   /** Every process, zombies included, by pid. */
   readonly procs = new Map<number, Process>();
+  /** Kernel-wide accounting: totals and the load average (acct/kstat.ts). */
+  readonly stats: KernelStats;
   readonly imports: WebAssembly.Imports;
   /** The handlers by import module, for calls made from worker threads (proc/threads.ts). */
   readonly syscalls: Readonly<Record<string, SyscallTable>>;
   readonly exec: Exec;
   hostname: string;
+  /** The log queue (log/queue.ts): what log streams write and syslogd reads. */
+  readonly log: LogQueue = new LogQueue({ now: () => this.clock.realtime(), host: () => this.hostname });
+  /** Sockets: the network policy, Unix-domain names, host handles (net/stack.ts). */
+  readonly net: NetStack;
   /** Where core files go (BootOptions.coreDir); null: none are written. */
   coreDir: string | null;
   /** uname's release and version. */
@@ -145,6 +195,8 @@ export class Kernel {
   readonly version = '#1 isokernel';
   /** Processes at most (spawn answers EAGAIN beyond): what stops a fork bomb kernel-wide. */
   maxProcesses = 65536;
+  /** The system activity collector (BootOptions.metrics), or null. */
+  metrics: import('../metrics/collector.ts').Collector | null = null;
   private readonly devMount: Mount;
   private readonly sigtab: WebAssembly.Table;
   private nextPid = 1;
@@ -156,6 +208,7 @@ export class Kernel {
   private constructor(opts: BootOptions) {
     this.hostname = opts.hostname ?? 'isokernel';
     this.coreDir = opts.coreDir ?? null;
+    this.net = new NetStack(this, opts.network);
     const rootFs = opts.root === undefined ? new TmpFs() : toFs(opts.root);
     this.ns = new Namespace(rootFs);
     if (opts.root === undefined) {
@@ -167,15 +220,29 @@ export class Kernel {
         this.ns.root.vnode.mkdir('usr', 0o755).symlink('bin', '../bin');
       }
       installNodeMarker(this.ns.root.vnode); // /usr/local/bin/node (jsproc/program.ts)
+      const tools = opts.tools ?? (existsSync(USERLAND_TOOLS) ? USERLAND_TOOLS : false);
+      if (tools !== false) {
+        // The operator's tools written in TypeScript (ps, top, ...): /bin/NAME launchers import them from here.
+        this.mountDirs(['usr', 'lib', 'isokernel', 'tools']);
+        this.mount(TOOLS_GUEST_DIR, { type: 'hostfs', host: tools, readOnly: true });
+      }
+      const zoneinfo = opts.zoneinfo ?? (existsSync(HOST_ZONEINFO) ? HOST_ZONEINFO : false);
+      if (zoneinfo !== false) {
+        // Time zones for libisokernel's localtime (lib/src/tz.c): the host's, read-only.
+        this.mountDirs(['usr', 'share', 'zoneinfo']);
+        this.mount('/usr/share/zoneinfo', { type: 'hostfs', host: zoneinfo, readOnly: true });
+      }
     }
     this.devMount = this.ns.mount('/dev', new DevFs());
+    this.stats = new KernelStats(() => this.procs.values(), (p) => this.cpu.cpuTimeNs(p));
+    this.ns.mount('/proc', new ProcFs(this));
     for (const m of opts.mounts ?? []) this.mount(m.path, m.fs);
     const wasi: SyscallTable = {
-      ...coreSyscalls(this), ...fdSyscalls(this), ...pathSyscalls(this), ...pollSyscalls(this), ...sockSyscalls(),
+      ...coreSyscalls(this), ...fdSyscalls(this), ...pathSyscalls(this), ...pollSyscalls(this), ...sockSyscalls(this),
     };
     const isk: SyscallTable = {
       ...iskProcSyscalls(this), ...iskSignalSyscalls(this), ...iskFdSyscalls(this), ...iskGuardSyscalls(this), ...iskSysSyscalls(this),
-      ...iskRlimitSyscalls(this),
+      ...iskRlimitSyscalls(this), ...iskTtySyscalls(), ...iskNetSyscalls(this), ...iskLogSyscalls(this), ...iskTraceSyscalls(this),
     };
     this.syscalls = { wasi_snapshot_preview1: wasi, isokernel: isk };
     const built = buildImports(this.cpu, this.syscalls, {
@@ -194,13 +261,37 @@ export class Kernel {
   }
 
   static async boot(opts: BootOptions = {}): Promise<Kernel> {
-    return new Kernel(opts);
+    const k = new Kernel(opts);
+    await k.net.egress.ready; // DNS names in egress rules, resolved once (net/policy.ts)
+    if (opts.metrics) {
+      // Loaded only when asked for: it brings node:sqlite and node:http.
+      const { Collector } = await import('../metrics/collector.ts');
+      try {
+        k.metrics = await Collector.start(k, opts.metrics === true ? {} : opts.metrics);
+      } catch (e) {
+        await k.shutdown();
+        throw e;
+      }
+    }
+    return k;
   }
 
   /**
    * Mounts a filesystem at an absolute guest path (its parent directory must exist).
    * Errors: KernelError EMOUNT naming the path and the reason.
    */
+  /** Makes the directories of a path in the root tmpfs (mount points of the default root). */
+  private mountDirs(names: string[]): void {
+    let dir = this.ns.root.vnode;
+    for (const name of names) {
+      try {
+        dir = dir.lookup(name);
+      } catch {
+        dir = dir.mkdir(name, 0o755);
+      }
+    }
+  }
+
   mount(path: string, spec: MountSpec | FileSystem): Mount {
     const fs = toFs(spec);
     try {
@@ -265,6 +356,7 @@ export class Kernel {
         if (!file.writable) rights &= ~RIGHTS.FD_WRITE;
         p.fds.setAt(fd, { file, rightsBase: rights, rightsInheriting: 0, preopen: null, dropped: 0 });
       }
+      for (const sock of o.sockets ?? []) p.fds.install(sock, RIGHTS_SOCKET, 0, null, 3);
       const preopens = [...(o.preopens ?? [])];
       if (o.rootPreopen !== false && !preopens.includes('/')) preopens.push('/');
       for (const path of preopens) {
@@ -306,8 +398,9 @@ export class Kernel {
    * and wake `t` from a blocking call when it may take them now. A signal to the running
    * process is acted on by the gate when its syscall returns.
    */
-  signal(t: Process, sig: number): void {
+  signal(t: Process, sig: number, child: Process | null = null): void {
     if (t.exitStatus) return; // a zombie
+    if (t.trace !== null) t.trace.signal(t, sig, child ?? this.cpu.current, child); // strace's --- SIG ---
     if (sig === SIG.KILL) return this.doom(t, sig);
     const s = t.sig;
     const bit = sigbit(sig);
@@ -347,6 +440,7 @@ export class Kernel {
   stopProcess(t: Process, sig: number): void {
     if (t.stopped || t.exitStatus) return;
     t.stopped = true;
+    if (t.trace !== null) t.trace.stopped(t, sig);
     t.state = 'stopped';
     t.reportStop = sig;
     t.reportContinued = false;
@@ -386,7 +480,7 @@ export class Kernel {
     if (!parent || parent.exitStatus) return;
     parent.childChanged();
     if (stopOrContinue && (parent.sig.action(SIG.CHLD).flags & SA.NOCLDSTOP) !== 0) return;
-    this.signal(parent, SIG.CHLD);
+    this.signal(parent, SIG.CHLD, c);
   }
 
   // ---- signal delivery, called by the gate (syscall/gate.ts) for the current process ----
@@ -548,6 +642,9 @@ export class Kernel {
       } catch { /* already gone */ }
     }
     await Promise.all(all.map((p) => p.exited));
+    this.net.shutdown();
+    this.stats.stop();
+    await this.metrics?.stop();
   }
 
   // ---- internals ----
@@ -557,6 +654,8 @@ export class Kernel {
     this.uidProcs.set(p.uid, (this.uidProcs.get(p.uid) ?? 0) + 1);
     this.countedUid.set(p, p.uid);
     parent?.children.add(p);
+    if (parent !== null) TraceSession.register(p, parent); // strace -f, and strace PROGRAM
+    this.stats.forks++;
     procSpawn.publish({ pid: p.pid, ppid: p.ppid, argv: p.argv, program: p.program });
   }
 
@@ -637,8 +736,18 @@ export class Kernel {
     done.then(() => this.end(p, { code: 0, signal: null }), (e: unknown) => this.abnormal(p, prog, e));
   }
 
+  /**
+   * exec (isokernel.exec): the old program's stack is gone; the process runs the new one,
+   * keeping what POSIX keeps (Process.replaceImage). A kill that came meanwhile wins.
+   */
+  private execImage(p: Process, x: ExecImage): void {
+    p.replaceImage(x.target.argv, x.env, x.target.path);
+    this.start(p, x.target.program);
+  }
+
   private abnormal(p: Process, prog: Program, e: unknown): void {
     if (e instanceof ProcExit) return this.end(p, { code: e.code, signal: null });
+    if (e instanceof ExecImage) return this.execImage(p, e);
     if (e instanceof Killed) return this.die(p, prog, e.signal, p.fault ?? null);
     const trap = classifyTrap(e);
     let record: FaultRecord;
@@ -685,6 +794,7 @@ export class Kernel {
   private end(p: Process, s: { code: number | null; signal: number | null }): void {
     if (p.exitStatus) return;
     this.cpu.leave(p);
+    this.stats.processEnded(p);
     p.clearTimers();
     p.fds.closeAll();
     p.instance = null;
@@ -695,6 +805,8 @@ export class Kernel {
       core: sig !== null && defaultAction(sig) === 'core',
     };
     p.finish(status);
+    if (p.trace !== null) p.trace.exited(p, status);
+    TraceSession.processEnded(p);
     this.reparentChildren(p);
     const parent = p.ppid !== 0 ? this.procs.get(p.ppid) : undefined;
     if (!parent || parent.exitStatus) {

@@ -5,7 +5,7 @@ import { DevFs } from '../../src/kernel/vfs/devfs.ts';
 import { TmpFs } from '../../src/kernel/vfs/tmpfs.ts';
 import { bytes, throwsErrno } from './vfs-helpers.ts';
 
-const NAMES = ['null', 'zero', 'full', 'random', 'urandom', 'stdin', 'stdout', 'stderr'];
+const NAMES = ['null', 'zero', 'full', 'random', 'urandom', 'stdin', 'stdout', 'stderr', 'tty'];
 
 describe('devfs-structure', () => {
   test('lists the fixed devices as character devices, mode 0o666, stable distinct inodes', () => {

@@ -41,6 +41,22 @@ describe('namespace', () => {
     assert.deepEqual(names, ['.', '..', 'host']);
   });
 
+  it('namespace-pathof: the path of a directory, through the hostfs shortcut and across mounts and a chroot', () => {
+    const { ns, root, host } = setup();
+    hosts.push(host);
+    fs.mkdirSync(path.join(host, 'sub', 'deep', 'er'), { recursive: true });
+    const deep = ns.resolve(root, root, '/mnt/host/sub/deep/er', true);
+    assert.equal(ns.pathOf(deep, root), '/mnt/host/sub/deep/er');
+    // reached through a symlink: the path is the directory's own, not the link's
+    fs.symlinkSync('sub/deep', path.join(host, 'link'));
+    assert.equal(ns.pathOf(ns.resolve(root, root, '/mnt/host/link/er', true), root), '/mnt/host/sub/deep/er');
+    assert.equal(ns.pathOf(ns.resolve(root, root, '/mnt/host', true), root), '/mnt/host');
+    // a process root inside the same hostfs mount: the walk stops there
+    const jail = ns.resolve(root, root, '/mnt/host/sub', true);
+    assert.equal(ns.pathOf(deep, jail), '/deep/er');
+    assert.equal(ns.pathOf(ns.resolve(root, root, '/etc', true), root), '/etc');
+  });
+
   it('namespace-dotdot: .. at a mount root climbs to the covering directory; at the root stays', () => {
     const { ns, root, host } = setup();
     hosts.push(host);

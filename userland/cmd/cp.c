@@ -5,6 +5,7 @@
  * -L; without -r, they are followed. New files get the source's mode less the umask.
  */
 #include "copy.h"
+#include "operands.h"
 #include "opt.h"
 
 int main(int argc, char **argv) {
@@ -45,44 +46,13 @@ int main(int argc, char **argv) {
   o.deref_args = follow >= 1;
   int n = argc - opt_ind;
   char **ops = argv + opt_ind;
-  if (n < 1) {
-    usage_error("missing file operand");
-    return 1;
+  switch (target_operands(&n, ops, &target_dir, no_target_dir)) {
+  case OPERANDS_ERROR: return 1;
+  case OPERANDS_SINGLE: {
+    int r = copy_path(ops[0], ops[1], &o, 1);
+    return close_stdout() ? 1 : r;
   }
-  if (!target_dir) {
-    if (n < 2) {
-      usage_error("missing destination file operand after %s", quote(ops[0]));
-      return 1;
-    }
-    struct stat st;
-    int dir = stat(ops[n - 1], &st) == 0 && S_ISDIR(st.st_mode);
-    if (no_target_dir) {
-      if (n > 2) {
-        usage_error("extra operand %s", quote(ops[2]));
-        return 1;
-      }
-      dir = 0;
-    }
-    if (!dir) {
-      if (n > 2) {
-        if (stat(ops[n - 1], &st) != 0) warne(errno, "target %s", quote(ops[n - 1]));
-        else warnx("target %s is not a directory", quote(ops[n - 1]));
-        return 1;
-      }
-      int r = copy_path(ops[0], ops[1], &o, 1);
-      return close_stdout() ? 1 : r;
-    }
-    target_dir = ops[--n];
-  } else {
-    struct stat st;
-    if (stat(target_dir, &st) != 0) {
-      warne(errno, "target directory %s", quote(target_dir));
-      return 1;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-      warnx("target %s is not a directory", quote(target_dir));
-      return 1;
-    }
+  default: break;
   }
   int status = 0;
   for (int i = 0; i < n; i++) {

@@ -3,7 +3,7 @@
  * date and time (POSIX; GNU's -d, -r, -I, -R, --rfc-3339). FORMAT takes strftime's
  * conversions and GNU's: %N (nanoseconds), %:z %::z, %P, %k, %l, %q, %s, and the flags
  * - _ 0 ^ # with a width (%-d, %_m, %^a, %10Y). Date strings: see common/datetime.h.
- * The time zone is always UTC: wasi-libc has no time zone database. Setting the clock is
+ * Times are local, as TZ says (libisokernel's localtime; -u is UTC). Setting the clock is
  * not possible for a guest ("cannot set date").
  */
 #include "datetime.h"
@@ -29,14 +29,23 @@ static void convert(char c, char flag, int width, int colons, char **out, size_t
   case 'e': snprintf(raw, sizeof raw, "%2d", tm.tm_mday); pad = ' '; break;
   case 'q': snprintf(raw, sizeof raw, "%d", tm.tm_mon / 3 + 1); break;
   case 'P': strcpy(raw, tm.tm_hour < 12 ? "am" : "pm"); numeric = 0; break;
-  case 'Z': strcpy(raw, "UTC"); numeric = 0; break;
-  case 'z':
-    if (colons == 1) strcpy(raw, "+00:00");
-    else if (colons == 2) strcpy(raw, "+00:00:00");
-    else if (colons == 3) strcpy(raw, "+00");
-    else strcpy(raw, "+0000");
+  case 'Z': snprintf(raw, sizeof raw, "%s", tm.tm_zone ? tm.tm_zone : "UTC"); numeric = 0; break;
+  case 'z': {
+    long off = tm.tm_gmtoff;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    long h = off / 3600, m = off / 60 % 60, s = off % 60;
+    if (colons == 1) snprintf(raw, sizeof raw, "%c%02ld:%02ld", sign, h, m);
+    else if (colons == 2) snprintf(raw, sizeof raw, "%c%02ld:%02ld:%02ld", sign, h, m, s);
+    else if (colons == 3) {
+      /* as few fields as the offset needs */
+      if (s) snprintf(raw, sizeof raw, "%c%02ld:%02ld:%02ld", sign, h, m, s);
+      else if (m) snprintf(raw, sizeof raw, "%c%02ld:%02ld", sign, h, m);
+      else snprintf(raw, sizeof raw, "%c%02ld", sign, h);
+    } else snprintf(raw, sizeof raw, "%c%02ld%02ld", sign, h, m);
     numeric = 0;
     break;
+  }
   case 'j': strftime(raw, sizeof raw, "%j", &tm); break;
   case 'Y':
   case 'G': {
@@ -189,7 +198,7 @@ int main(int argc, char **argv) {
     switch (c) {
     case 'd': date_str = opt_arg; break;
     case 'r': ref = opt_arg; break;
-    case 'u': break;
+    case 'u': setenv("TZ", "UTC0", 1); break;
     case 'I': iso_given = 1; iso = opt_arg ? opt_arg : "date"; break;
     case 'R': rfc_email = 1; break;
     case RFC3339: rfc3339 = opt_arg; break;
@@ -272,7 +281,7 @@ int main(int argc, char **argv) {
       fmt = "%a %b %e %H:%M:%S %Z %Y";
     }
   }
-  gmtime_r(&secs, &tm);
+  localtime_r(&secs, &tm);
   char *out = format_date(fmt);
   puts(out);
   free(out);

@@ -459,7 +459,7 @@ static void print_escaped_time(char k, const struct timespec *t) {
   }
   struct tm tm;
   time_t s = t->tv_sec;
-  gmtime_r(&s, &tm);
+  localtime_r(&s, &tm);
   char fmt[3] = {'%', k, 0}, buf[128];
   if (k == '+') {
     strftime(buf, sizeof buf, "%Y-%m-%d+%H:%M:%S", &tm);

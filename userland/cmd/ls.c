@@ -7,7 +7,7 @@
  * directories themselves, -a/-A dot files, -i inodes, -s blocks, -F/-p indicators, -n
  * numeric ids, -g/-o without owner/group, -L follow links. Names are sorted by their
  * bytes (the C and C.UTF-8 collation); on a terminal, names that need it are quoted as
- * GNU does. Times are UTC (the kernel has no time zones). Exit 2 if an operand cannot be
+ * GNU does. Times are local (TZ). Exit 2 if an operand cannot be
  * accessed, 1 for lesser trouble.
  */
 #include "fs.h"
@@ -101,7 +101,7 @@ static void print_time(const struct entry *e) {
   const struct timespec *t = entry_time(e);
   struct tm tm;
   time_t s = t->tv_sec;
-  gmtime_r(&s, &tm);
+  localtime_r(&s, &tm);
   char buf[64];
   const long six_months = 31556952 / 2;
   int recent = s <= now && s > now - six_months;

@@ -4,6 +4,7 @@
  * copied with modes, times and symlinks kept, then removed.
  */
 #include "copy.h"
+#include "operands.h"
 #include "opt.h"
 
 static struct copy_opts o;
@@ -96,40 +97,13 @@ int main(int argc, char **argv) {
   o.moving = 1;
   int n = argc - opt_ind;
   char **ops = argv + opt_ind;
-  if (n < 1) {
-    usage_error("missing file operand");
-    return 1;
+  switch (target_operands(&n, ops, &target_dir, no_target_dir)) {
+  case OPERANDS_ERROR: return 1;
+  case OPERANDS_SINGLE: {
+    int r = move(ops[0], ops[1]);
+    return close_stdout() ? 1 : r;
   }
-  if (!target_dir) {
-    if (n < 2) {
-      usage_error("missing destination file operand after %s", quote(ops[0]));
-      return 1;
-    }
-    struct stat st;
-    int dir = stat(ops[n - 1], &st) == 0 && S_ISDIR(st.st_mode);
-    if (no_target_dir) {
-      if (n > 2) {
-        usage_error("extra operand %s", quote(ops[2]));
-        return 1;
-      }
-      dir = 0;
-    }
-    if (!dir) {
-      if (n > 2) {
-        if (stat(ops[n - 1], &st) != 0) warne(errno, "target %s", quote(ops[n - 1]));
-        else warnx("target %s is not a directory", quote(ops[n - 1]));
-        return 1;
-      }
-      int r = move(ops[0], ops[1]);
-      return close_stdout() ? 1 : r;
-    }
-    target_dir = ops[--n];
-  } else {
-    struct stat st;
-    if (stat(target_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-      warnx("target directory %s is not a directory", quote(target_dir));
-      return 1;
-    }
+  default: break;
   }
   int status = 0;
   for (int i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
  * stat [-L] [-f] [-t] [-c FORMAT | --printf FORMAT] FILE...: file (or, with -f, filesystem)
  * status, in GNU coreutils' layout and with its format directives: %a %A %b %B %d %D %f %F
  * %g %G %h %i %m %n %N %o %s %t %T %u %U %w %W %x %X %y %Y %z %Z %% (files); %a %b %c %d %f
- * %i %l %n %s %S %t %T (-f). Times are UTC. WASI has no birth time: %w is "-", %W 0.
+ * %i %l %n %s %S %t %T (-f). Times are local (TZ). WASI has no birth time: %w is "-", %W 0.
  */
 #include "fs.h"
 #include "mounts.h"
@@ -18,10 +18,11 @@ static unsigned dev_minor(unsigned long long d) { return (unsigned)((d & 0xff) |
 static void put_time(const struct timespec *t) {
   struct tm tm;
   time_t s = t->tv_sec;
-  gmtime_r(&s, &tm);
-  char buf[64];
+  localtime_r(&s, &tm);
+  char buf[64], zone[8];
   strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  printf("%s.%09ld +0000", buf, (long)t->tv_nsec);
+  strftime(zone, sizeof zone, "%z", &tm);
+  printf("%s.%09ld %s", buf, (long)t->tv_nsec, zone);
 }
 
 static char *link_target(const char *path) {
@@ -78,10 +79,11 @@ static void file_directive(char d, const char *spec, const char *path, const str
     const struct timespec *t = d == 'x' ? &st->st_atim : d == 'y' ? &st->st_mtim : &st->st_ctim;
     struct tm tm;
     time_t s = t->tv_sec;
-    gmtime_r(&s, &tm);
-    char b[64];
+    localtime_r(&s, &tm);
+    char b[64], zone[8];
     strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S", &tm);
-    snprintf(out, sizeof out, "%s.%09ld +0000", b, (long)t->tv_nsec);
+    strftime(zone, sizeof zone, "%z", &tm);
+    snprintf(out, sizeof out, "%s.%09ld %s", b, (long)t->tv_nsec, zone);
     break;
   }
   case 'X': snprintf(out, sizeof out, "%lld", (long long)st->st_atim.tv_sec); break;

@@ -1,7 +1,7 @@
 /*
  * touch [-acm] [-h] [-d DATE | -t STAMP | -r FILE] FILE...: sets the access and modification
  * times of files to now or to a given time, creating files that do not exist (POSIX; -h
- * and -d's GNU date strings, see common/datetime.h). -t is [[CC]YY]MMDDhhmm[.ss]. UTC.
+ * and -d's GNU date strings, see common/datetime.h). -t is [[CC]YY]MMDDhhmm[.ss], local time.
  */
 #include "datetime.h"
 #include "fs.h"
@@ -18,7 +18,7 @@ static int parse_stamp(const char *s, time_t *out) {
     if (!isdigit((unsigned char)s[i])) return 0;
   struct tm tm;
   time_t now = time(NULL);
-  gmtime_r(&now, &tm);
+  localtime_r(&now, &tm);
   const char *p = s;
   int v;
   if (n == 12) {
@@ -41,7 +41,8 @@ static int parse_stamp(const char *s, time_t *out) {
   if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
       tm.tm_sec > 60)
     return 0;
-  *out = timegm(&tm);
+  tm.tm_isdst = -1;
+  *out = mktime(&tm);
   return 1;
 }
 

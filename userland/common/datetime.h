@@ -3,7 +3,7 @@
  * "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS[.NNN]]" (or with a T), a zone suffix Z, UTC or +HH:MM,
  * "HH:MM[:SS]" (today), "now", "today", "yesterday", "tomorrow", and relative items
  * "[+-]N unit [ago]" (second, minute, hour, day, week, fortnight, month, year) after any of
- * them. Times are UTC: wasi-libc has no time zone database.
+ * them. Times without a zone are local, as TZ says (libisokernel's localtime and mktime).
  */
 #ifndef USERLAND_DATETIME_H
 #define USERLAND_DATETIME_H
@@ -29,14 +29,15 @@ static inline int dt_digits(const char **pp, int n, int *out) {
   return 1;
 }
 
-/* Adds N months to T (UTC), keeping the day as GNU does (it may overflow into the next month). */
+/* Adds N months to T (local time), keeping the day as GNU does (it may overflow into the next month). */
 static inline time_t dt_add_months(time_t t, long n) {
   struct tm tm;
-  gmtime_r(&t, &tm);
+  localtime_r(&t, &tm);
   long m = tm.tm_mon + n;
   tm.tm_year += (int)(m >= 0 ? m / 12 : -((11 - m) / 12));
   tm.tm_mon = (int)(((m % 12) + 12) % 12);
-  return timegm(&tm);
+  tm.tm_isdst = -1;
+  return mktime(&tm);
 }
 
 /* Parses S; NOW is the current time. Returns 1 and sets *secs and *nsec, or 0. */
@@ -74,7 +75,7 @@ static inline int parse_datetime(const char *s, time_t now_s, long now_ns, time_
     return 1;
   }
   struct tm tm;
-  gmtime_r(&t, &tm);
+  localtime_r(&t, &tm);
   int y, mo, d, h = 0, mi = 0, sec = 0;
   const char *q = p;
   if (dt_digits(&q, 4, &y) && *q == '-' && (q++, dt_digits(&q, 2, &mo)) && *q == '-' && (q++, dt_digits(&q, 2, &d))) {
@@ -113,11 +114,12 @@ static inline int parse_datetime(const char *s, time_t now_s, long now_ns, time_
     p = q;
     have_base = 1;
   }
-  t = timegm(&tm);
   p = dt_skip(p);
-  /* a zone */
-  if (*p == 'Z' && !isalpha((unsigned char)p[1])) p = dt_skip(p + 1);
-  else if (strncmp(p, "UTC", 3) == 0 || strncmp(p, "GMT", 3) == 0) p = dt_skip(p + 3);
+  /* a zone: the fields are in UTC, or at that offset; without one, local time (TZ) */
+  int zoned = 0;
+  if (*p == 'Z' && !isalpha((unsigned char)p[1])) p = dt_skip(p + 1), zoned = 1;
+  else if (strncmp(p, "UTC", 3) == 0 || strncmp(p, "GMT", 3) == 0) p = dt_skip(p + 3), zoned = 1;
+  long zone_off = 0;
   if ((*p == '+' || *p == '-') && have_base && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
       (p[3] == ':' || isdigit((unsigned char)p[3]))) {
     int sign = *p == '-' ? -1 : 1, zh, zm;
@@ -125,8 +127,15 @@ static inline int parse_datetime(const char *s, time_t now_s, long now_ns, time_
     dt_digits(&q, 2, &zh);
     if (*q == ':') q++;
     if (!dt_digits(&q, 2, &zm)) return 0;
-    t -= sign * (zh * 3600 + zm * 60);
+    zone_off = sign * (zh * 3600 + zm * 60);
+    zoned = 1;
     p = dt_skip(q);
+  }
+  if (zoned) {
+    t = timegm(&tm) - zone_off;
+  } else {
+    tm.tm_isdst = -1;
+    t = mktime(&tm);
   }
   /* words and relative items */
   while (*p) {

@@ -179,27 +179,6 @@ static int bi_dot(int argc, char **argv) {
   return s;
 }
 
-/* While `exec CMD` waits for CMD, the signals a process usually gets go to CMD, which
- * stands where the shell would have been had exec replaced it. */
-static pid_t exec_child;
-
-static void exec_forward(int sig) {
-  if (exec_child > 0) kill(exec_child, sig);
-}
-
-static void exec_forward_signals(pid_t pid) {
-  static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
-  exec_child = pid;
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-    struct sigaction old, sa;
-    if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN) continue;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = exec_forward;
-    sigemptyset(&sa.sa_mask);
-    sigaction(sigs[i], &sa, NULL);
-  }
-}
-
 int bi_exec(int argc, char **argv) {
   if (argc <= 1) {
     exec_keep_redirs = true;
@@ -214,42 +193,36 @@ int bi_exec(int argc, char **argv) {
   const char *name = argv[i];
   int err = ENOENT;
   char *path = strchr(name, '/') ? xstrdup(name) : path_search(name, var_get("PATH"), &err);
-  int status;
-  if (!path) {
-    if (err == EACCES) {
-      sh_warn("%s: Permission denied", name);
-      status = 126;
-    } else {
-      sh_warn("%s: not found", name);
-      status = 127;
-    }
+  if (path) {
+    /* The new program replaces the shell: whatever the shell buffered goes out first, and
+     * the EXIT trap does not run. It finds the preopened directories where any program
+     * does (the shell keeps copies of them higher up). */
+    char **envp = env_build();
     out_flush_all();
-    exit(status);
-  }
-  /* There is no exec: run the program with the shell's descriptors and end with its
-   * status. The shell's EXIT trap does not run (exec would have replaced the shell). */
-  pid_t pid = spawn_program(path, argv + i, env_build(), false, &status);
-  free(path);
-  if (pid > 0) {
-    exec_forward_signals(pid);
-    int ws = 0;
-    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR) {}
-    status = status_of(ws);
-    if (WIFSIGNALED(ws)) {
-      /* end as the program did: by the same signal */
-      out_flush_all();
-      int sig = WTERMSIG(ws);
-      struct sigaction dfl;
-      memset(&dfl, 0, sizeof dfl);
-      dfl.sa_handler = SIG_DFL;
-      sigemptyset(&dfl.sa_mask);
-      sigaction(sig, &dfl, NULL);
-      sigset_t set;
-      sigemptyset(&set);
-      sigaddset(&set, sig);
-      sigprocmask(SIG_UNBLOCK, &set, NULL);
-      kill(getpid(), sig);
+    preopen_exec_prepare();
+    execve(path, argv + i, envp);
+    err = errno;
+    if (err == ENOEXEC) {
+      /* a shell script without #!: this shell's program runs it */
+      int n = 0;
+      while (argv[i + n]) n++;
+      char **v = xmalloc(((size_t)n + 2) * sizeof(char *));
+      v[0] = (char *)sh.shpath;
+      v[1] = path;
+      for (int k = 1; k <= n; k++) v[k + 1] = argv[i + k];
+      execve(sh.shpath, v, envp);
+      err = errno;
+      free(v);
     }
+    free(path);
+  }
+  int status;
+  if (err == ENOENT) {
+    sh_warn("%s: not found", name);
+    status = 127;
+  } else {
+    sh_warn("%s: %s", name, errtext(err));
+    status = 126;
   }
   out_flush_all();
   exit(status);

@@ -47,8 +47,7 @@
  *
  * Everything else - builtins, functions, assignments, cd, loops, if, case, { list },
  * redirections of builtins - runs in this process, with descriptors saved and restored
- * around it (redir.c). `exec cmd` cannot replace the process: it runs cmd, passes it the
- * usual signals, and ends as it ended (its status, or the same signal).
+ * around it (redir.c). `exec cmd` replaces the shell with cmd (the kernel's exec).
  *
  * WASI keeps preopened directories at descriptors 3, 4, ..., the numbers scripts use for
  * their own files: preopen.c keeps the shell's access to the filesystem whatever a script

@@ -98,6 +98,14 @@ void preopen_spawn_actions(posix_spawn_file_actions_t *fa) {
     if (!fd_is_open(copies[i].slot)) posix_spawn_file_actions_adddup2(fa, copies[i].fd, copies[i].slot);
 }
 
+/* Before exec: the new program finds its preopens at 3, 4, ... as every program does, so
+ * every slot that is closed gets its copy back (a slot the script holds open on a file of
+ * its own keeps it: exec keeps open descriptors). */
+void preopen_exec_prepare(void) {
+  for (int i = 0; i < ncopies; i++)
+    if (!fd_is_open(copies[i].slot)) dup2(copies[i].fd, copies[i].slot);
+}
+
 /* A redirection is about to replace fd: if it is one of the copies, move the copy. */
 void preopen_fd_conflict(int fd) {
   for (int i = 0; i < ncopies; i++) {

@@ -406,6 +406,7 @@ void preopens_protect(void);
 void preopen_fd_conflict(int fd);
 /* File actions giving a child its preopens back in slots the script closed. */
 void preopen_spawn_actions(posix_spawn_file_actions_t *fa);
+void preopen_exec_prepare(void);
 
 /* ----------------------------------------------------------------------- spawn.c */
 

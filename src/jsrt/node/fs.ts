@@ -1247,6 +1247,37 @@ interface StreamOptions {
   flush?: boolean;
 }
 
+/** What ReadStream and WriteStream share: how they come by their descriptor. */
+interface FileStreamFd {
+  path: string | Buffer | null;
+  flags: string | number;
+  mode: number;
+  fd: number | null;
+  pending: boolean;
+  emit(event: string | symbol, ...args: unknown[]): boolean;
+}
+
+/** options.fd: a number, a FileHandle (kept: closing the stream closes it), or none. */
+function streamFd(fd: StreamOptions['fd']): { fd: number | null; handle: FileHandle | null } {
+  return fd instanceof FileHandle ? { fd: fd.fd, handle: fd } : { fd: fd ?? null, handle: null };
+}
+
+/** Their _construct: opens the path unless a descriptor was given, then 'open' and 'ready'. */
+function constructFileStream(s: FileStreamFd, cb: (e?: Error | null) => void): void {
+  if (s.fd !== null) return cb();
+  try {
+    s.fd = openSync(s.path as string, s.flags, s.mode);
+    s.pending = false;
+    process.nextTick(() => {
+      s.emit('open', s.fd);
+      s.emit('ready');
+    });
+    cb();
+  } catch (e) {
+    cb(e as Error);
+  }
+}
+
 export class ReadStream extends Readable {
   path: string | Buffer | null;
   fd: number | null;
@@ -1270,26 +1301,12 @@ export class ReadStream extends Readable {
     this.end = o.end ?? Infinity;
     this.pos = o.start;
     this.autoClose = o.autoClose ?? true;
-    if (o.fd instanceof FileHandle) {
-      this.handle = o.fd;
-      this.fd = o.fd.fd;
-    } else this.fd = o.fd ?? null;
+    ({ fd: this.fd, handle: this.handle } = streamFd(o.fd));
     if (this.fd !== null) this.pending = false;
   }
 
   override _construct(cb: (e?: Error | null) => void): void {
-    if (this.fd !== null) return cb();
-    try {
-      this.fd = openSync(this.path as string, this.flags, this.mode);
-      this.pending = false;
-      process.nextTick(() => {
-        this.emit('open', this.fd);
-        this.emit('ready');
-      });
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
+    constructFileStream(this, cb);
   }
 
   override _read(n: number): void {
@@ -1356,26 +1373,12 @@ export class WriteStream extends Writable {
     this.start = o.start;
     this.pos = o.start;
     this.autoClose = o.autoClose ?? true;
-    if (o.fd instanceof FileHandle) {
-      this.handle = o.fd;
-      this.fd = o.fd.fd;
-    } else this.fd = o.fd ?? null;
+    ({ fd: this.fd, handle: this.handle } = streamFd(o.fd));
     if (this.fd !== null) this.pending = false;
   }
 
   override _construct(cb: (e?: Error | null) => void): void {
-    if (this.fd !== null) return cb();
-    try {
-      this.fd = openSync(this.path as string, this.flags, this.mode);
-      this.pending = false;
-      process.nextTick(() => {
-        this.emit('open', this.fd);
-        this.emit('ready');
-      });
-      cb();
-    } catch (e) {
-      cb(e as Error);
-    }
+    constructFileStream(this, cb);
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {

@@ -9,6 +9,8 @@ import { primordials as P } from '../primordials.ts';
 import * as sys from '../sys.ts';
 import * as childProcess from './child_process.ts';
 import * as fs from './fs.ts';
+import * as net from './net.ts';
+import * as http from './http.ts';
 import { makeOs } from './os.ts';
 import { FdReadable, FdWritable, isatty } from './stdio.ts';
 
@@ -22,6 +24,8 @@ export function registerBuiltins(): void {
   provide('fs', () => plain(fs));
   provide('fs/promises', () => (builtin('fs') as { promises: unknown }).promises);
   provide('child_process', () => plain(childProcess));
+  provide('net', () => plain(net));
+  provide('http', () => plain(http));
   provide('os', () => makeOs(P.getBuiltin('os') as Record<string, unknown>));
   provide('tty', () => ({
     isatty,

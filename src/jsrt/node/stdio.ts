@@ -56,7 +56,31 @@ export class FdWritable extends Writable {
       this.columns = 80;
       this.rows = 24;
       this._type = 'tty';
+      this.refreshSize();
+      // As Node's tty.WriteStream: SIGWINCH updates columns/rows and emits 'resize' (caught
+      // only once someone listens for 'resize', so a program that does not is not interrupted).
+      const onWinch = (): void => {
+        if (this.refreshSize()) this.emit('resize');
+      };
+      this.on('newListener', (ev: string | symbol) => {
+        if (ev === 'resize' && this.listenerCount('resize') === 0) process.on('SIGWINCH', onWinch);
+      });
+      this.on('removeListener', (ev: string | symbol) => {
+        if (ev === 'resize' && this.listenerCount('resize') === 0) process.off('SIGWINCH', onWinch);
+      });
     } else this._type = 'pipe';
+  }
+
+  /** columns/rows from a kernel terminal (a host terminal without one keeps 80x24); true when they changed. */
+  private refreshSize(): boolean {
+    let ws: { rows: number; cols: number } | null = null;
+    try {
+      ws = sys.ttyWinsize(this.fd);
+    } catch { /* not a kernel terminal */ }
+    if (ws === null || ws.rows === 0 || ws.cols === 0 || (ws.rows === this.rows && ws.cols === this.columns)) return false;
+    this.rows = ws.rows;
+    this.columns = ws.cols;
+    return true;
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
@@ -180,8 +204,10 @@ export class FdReadable extends Readable {
     cb(err);
   }
 
+  /** Raw mode on the host's terminal (the kernel's tty_set_raw); throws ENOTTY elsewhere, as Node's does on a non-tty. */
   setRawMode(mode: boolean): this {
-    this.isRaw = mode; // the kernel has no line discipline to change yet
+    sys.ttySetRaw(this.fd, mode);
+    this.isRaw = mode;
     return this;
   }
 }

@@ -44,6 +44,12 @@ export class FdTable {
     return e;
   }
 
+  /** The lowest open descriptor at or above `fd`, or -1. */
+  nextOpen(fd: number): number {
+    for (let i = Math.max(0, fd); i < this.entries.length; i++) if (this.entries[i] !== undefined) return i;
+    return -1;
+  }
+
   has(fd: number): boolean {
     return this.entries[fd] !== undefined;
   }
@@ -131,6 +137,14 @@ export class FdTable {
     for (let fd = 0; fd < this.entries.length; fd++) {
       const e = this.entries[fd];
       if (e) yield [fd, e];
+    }
+  }
+
+  /** Closes the close-on-exec descriptors (exec). */
+  closeOnExec(): void {
+    for (let fd = 0; fd < this.entries.length; fd++) {
+      const e = this.entries[fd];
+      if (e?.cloexec) this.close(fd);
     }
   }
 

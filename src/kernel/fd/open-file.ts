@@ -11,6 +11,7 @@
 // syscall/blocking.ts). Offsets and counts are JS numbers.
 import { E, FDFLAGS, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
+import type { Process } from '../proc/process.ts';
 import type { Loc } from '../vfs/namespace.ts';
 import type { FileHandle, Stat, TimeSpec } from '../vfs/vnode.ts';
 
@@ -27,6 +28,11 @@ export abstract class OpenFile {
   readonly readable: boolean;
   readonly writable: boolean;
   abstract readonly filetype: number;
+  /** Where its I/O is counted (acct/acct.ts, an IoTarget): found at the first read or write. */
+  acctTarget: object | null = null;
+  /** For /proc/PID/fd: the directory it was opened from and the path given (path_open sets them). */
+  openedFrom: Loc | null = null;
+  openedName = '';
 
   constructor(readable: boolean, writable: boolean, flags = 0) {
     this.readable = readable;
@@ -52,11 +58,17 @@ export abstract class OpenFile {
     return false;
   }
 
+  /** A terminal's slave end (tty/tty.ts): isatty() is true, termios calls apply. */
+  get isTerminal(): boolean {
+    return false;
+  }
+
   /** Reads into dst at the current offset; WOULD_BLOCK if it would wait; 0 at EOF. */
   read(_dst: Uint8Array): number {
     return fail(E.BADF);
   }
-  write(_src: Uint8Array): number {
+  /** `writer` is the calling process, for descriptions that record who wrote (log streams). */
+  write(_src: Uint8Array, _writer?: Process): number {
     return fail(E.BADF);
   }
   pread(_dst: Uint8Array, _pos: number): number {

@@ -63,6 +63,9 @@ export class HostOutput extends OpenFile {
   override sync(): void {}
 }
 
+/** Puts the host terminal back in cooked mode (set by the first HostInput.setRaw). */
+let rawRestore: (() => void) | null = null;
+
 export class HostInput extends OpenFile {
   readonly fd: number;
   readonly filetype: number;
@@ -160,6 +163,19 @@ export class HostInput extends OpenFile {
   }
   override waitReadable(): Promise<void> {
     return this.fill();
+  }
+  /**
+   * Raw mode on the host's terminal (syscall/isk-tty.ts). Errors: ENOTTY when the host fd is
+   * not a terminal. Cooked mode comes back when the host process exits.
+   */
+  setRaw(on: boolean): void {
+    if (!tty.isatty(this.fd)) fail(E.NOTTY);
+    const s = (this.stream ??= this.openStream()) as unknown as tty.ReadStream;
+    s.setRawMode(on);
+    if (on && !rawRestore) {
+      rawRestore = () => s.setRawMode(false);
+      process.once('exit', () => rawRestore?.());
+    }
   }
   override readReady(): number {
     if (this.buf.length > 0) return this.buf.length;

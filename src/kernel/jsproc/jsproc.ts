@@ -30,6 +30,7 @@
 //   the status.
 // - Trust. The isolate is the process: nothing it sends is believed. Calls are system calls,
 //   checked as any; messages are checked for shape; lanes are capped (JS_MAX_LANES).
+import { chargeChannelCall, countChannelCall, heapProbe } from '../acct/acct.ts';
 import { DISPOSITION, SA, SIG, defaultAction, signalName } from '../../abi/signals.ts';
 import { E } from '../../abi/wasi.ts';
 import { fail, Killed, ProcExit, SysError } from '../errors.ts';
@@ -41,6 +42,7 @@ import { ChannelServer, SLOT_BYTES, type ParamType } from '../syscall/channel.ts
 import type { SyscallDef } from '../syscall/dispatch.ts';
 import { GuestMemory } from '../syscall/guest-memory.ts';
 import { procFault } from '../trace/channels.ts';
+import { traceCalls } from '../trace/calls.ts';
 import { claimWorker, heapMbFor, type JsWorker } from './pool.ts';
 import { CALL_JS_STRIP, JS_MAX_LANES, JS_STRIP_MAX, type JsJob, type ToWorker } from './protocol.ts';
 import { stripTypes } from './strip.ts';
@@ -61,6 +63,8 @@ export interface JsFaultRecord extends FaultRecord {
 
 type AnyHandler = (p: Process, ...args: unknown[]) => number;
 interface CallDef {
+  /** Its number: the index in the table, as trace/calls.ts numbers calls. */
+  id: number;
   name: string;
   params: ParamType[];
   handler: AnyHandler;
@@ -77,7 +81,7 @@ function callTable(k: Kernel): CallTable {
     t = { calls: [], wire: [] };
     for (const [module, table] of Object.entries(k.syscalls)) {
       for (const [name, def] of Object.entries(table) as [string, SyscallDef][]) {
-        t.calls.push({ name, params: def.params, handler: def.handler as AnyHandler });
+        t.calls.push({ id: t.calls.length, name, params: def.params, handler: def.handler as AnyHandler });
         t.wire.push([`${module}\0${name}`, def.params]);
       }
     }
@@ -124,6 +128,8 @@ class JsProcess {
   private finished = false;
   /** The worker's CPU time (ns) already added to the process's account. */
   private workerNs = 0;
+  /** The largest CPU time a request reported before workerNs was known (run()). */
+  private seenNs = 0;
   private cpuWatch: NodeJS.Timeout | null = null;
   private settle!: (o: Outcome) => void;
   readonly done: Promise<void>;
@@ -190,6 +196,22 @@ class JsProcess {
       startHr: this.k.clock.bootMono + BigInt(Math.round(p.acct.startNs)),
     };
     this.post(job);
+    p.acct.heapProbe = heapProbe(p, w); // /proc's memory figures (acct/acct.ts)
+    // The worker booted ahead of need (pool.ts): its CPU time so far is the pool's, not this
+    // process's. Its clock is read asynchronously; what requests report before the answer
+    // is charged once it is known (account()).
+    this.workerNs = -1;
+    w.worker.cpuUsage().then((u) => {
+      const base = (u.user + u.system) * 1000;
+      const seen = this.seenNs;
+      this.workerNs = base;
+      if (seen > base && !this.finished) {
+        this.p.acct.cpuNs += seen - base;
+        this.workerNs = seen;
+      }
+    }, () => {
+      this.workerNs = 0;
+    });
     const cpuNs = (p as { cpuLimitNs?: number }).cpuLimitNs;
     if (cpuNs !== undefined && Number.isFinite(cpuNs)) this.watchCpu();
   }
@@ -241,6 +263,11 @@ class JsProcess {
 
   private account(s: ChannelServer): void {
     const now = s.cpuNs;
+    if (this.workerNs < 0) {
+      // The worker's CPU time at the start is not known yet (run()): remember, charge later.
+      if (Number.isFinite(now) && now > this.seenNs) this.seenNs = now;
+      return;
+    }
     if (Number.isFinite(now) && now > this.workerNs) {
       this.p.acct.cpuNs += now - this.workerNs;
       this.workerNs = now;
@@ -249,15 +276,19 @@ class JsProcess {
 
   private request(lane: Lane, s: ChannelServer): void {
     if (this.finished) return;
+    const held = this.p.trace?.backlog(); // a tracer's reader is behind: wait for it (trace/tracer.ts)
+    if (held) return void held.then(() => this.request(lane, s));
     this.account(s);
     const n = s.call;
     if (n === CALL_JS_STRIP) return this.whenRunnable(lane, () => this.reply(s, this.strip(s)));
     const c = this.table.calls[n];
     if (!c) return this.reply(s, E.NOSYS);
-    this.p.acct.syscalls++;
+    countChannelCall(this.p.acct, c.name);
     const args = s.args(c.params);
     this.whenRunnable(lane, () => {
       lane.restart = null;
+      const t = this.p.trace; // strace (trace/tracer.ts)
+      if (t !== null) t.channelEnter(this.p, lane, lane.id, traceCalls(this.k.syscalls)[c.id]!, args);
       this.attempt(lane, s, c, args);
     });
   }
@@ -285,6 +316,7 @@ class JsProcess {
   private attempt(lane: Lane, s: ChannelServer, c: CallDef, args: unknown[]): void {
     const r = this.runHandler(lane, c, args);
     if (r === null) return;
+    if (r !== BLOCK && this.p.trace !== null) this.p.trace.channelExit(this.p, lane, lane.id, traceCalls(this.k.syscalls)[c.id]!, args, r);
     if (r !== BLOCK) return this.whenRunnable(lane, () => this.reply(s, r));
     const until = lane.waitFor!;
     lane.waitFor = null;
@@ -311,6 +343,7 @@ class JsProcess {
     const cpu = this.k.cpu;
     return p.withCallState(lane, () => {
       cpu.enter(p);
+      const t0 = performance.now();
       try {
         return c.handler(p, ...args);
       } catch (e) {
@@ -318,6 +351,7 @@ class JsProcess {
         this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug (SIGSYS)
         return null;
       } finally {
+        chargeChannelCall(p.acct, c.name, (performance.now() - t0) * 1e6);
         cpu.leave(p);
       }
     });
@@ -410,7 +444,7 @@ class JsProcess {
       w.worker.cpuUsage().then((u) => {
         if (this.finished) return;
         const ns = (u.user + u.system) * 1000;
-        if (ns > this.workerNs) {
+        if (this.workerNs >= 0 && ns > this.workerNs) {
           this.p.acct.cpuNs += ns - this.workerNs;
           this.workerNs = ns;
         }

@@ -157,6 +157,15 @@ export function setJsPoolSize(n: number): void {
   refill();
 }
 
+/**
+ * Boots spare workers until `n` are booted or booting, without raising the target: the
+ * claims that take them are not followed by replacements beyond the target. For a burst
+ * of JS spawns known in advance (an image's boot: init, syslogd, crond, JS services).
+ */
+export function prewarmJs(n: number): void {
+  while (spares.length + booting < n) bootSpare();
+}
+
 /** Resolves when the pool holds its target of booted workers. */
 export async function jsPoolReady(): Promise<void> {
   refill();

@@ -7,9 +7,19 @@
 // module.stripTypeScriptTypes (mode "strip": erasable syntax only, positions kept, so stack
 // traces need no source map): the runtime's sources when the first JS process starts, and
 // a program's .ts files when its isolate asks (CALL_JS_STRIP, cached by content).
+//
+// Stripped sources are also kept on disk, by content hash and Node version, in a directory
+// of the host user's own (mode 0700, checked: owner and mode, else the disk cache is not
+// used) under the system's temporary directory, beside Node's compile cache
+// (ISOKERNEL_STRIP_CACHE moves it, ISOKERNEL_STRIP_CACHE=off turns it off): the first
+// stripTypeScriptTypes of a host process compiles Node's stripper (~100 ms of a core), which
+// an image boot whose runtime and /sbin programs are in the cache never pays. The directory
+// holds 64 MiB at most (guests choose what they strip): past that, nothing more is written.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsBootData } from './protocol.ts';
 
@@ -28,6 +38,15 @@ export function stripTypes(source: string): string {
   const key = createHash('sha256').update(source).digest('base64');
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
+  const dir = diskCache();
+  const file = dir === null ? null : join(dir, createHash('sha256').update(process.version).update(source).digest('hex'));
+  if (file !== null) {
+    try {
+      const out = readFileSync(file, 'utf8');
+      remember(key, out);
+      return out;
+    } catch { /* not cached yet */ }
+  }
   // Node announces the API as experimental on first use, on the host's stderr: not ours to print.
   const warn = process.emitWarning;
   process.emitWarning = () => {};
@@ -37,9 +56,55 @@ export function stripTypes(source: string): string {
   } finally {
     process.emitWarning = warn;
   }
+  remember(key, out);
+  if (file !== null && reserveDisk(out.length)) {
+    try {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, out, { mode: 0o600 });
+      renameSync(tmp, file);
+    } catch { /* a full or read-only disk: no disk cache for this one */ }
+  }
+  return out;
+}
+
+function remember(key: string, out: string): void {
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
   cache.set(key, out);
-  return out;
+}
+
+let cacheDir: string | null | undefined;
+/** Bytes in the disk cache (counted at the first write), against DISK_BUDGET. */
+let diskUsed = -1;
+/** The disk cache holds at most this much: guests strip sources of their choosing (CALL_JS_STRIP). */
+const DISK_BUDGET = 64 << 20;
+
+function reserveDisk(bytes: number): boolean {
+  if (diskUsed < 0) {
+    diskUsed = 0;
+    try {
+      for (const f of readdirSync(cacheDir!)) diskUsed += statSync(join(cacheDir!, f), { throwIfNoEntry: false })?.size ?? 0;
+    } catch { /* counted as empty */ }
+  }
+  if (diskUsed + bytes > DISK_BUDGET) return false;
+  diskUsed += bytes;
+  return true;
+}
+
+/** The disk cache directory, made if missing; null when off or not safely ours. */
+function diskCache(): string | null {
+  if (cacheDir !== undefined) return cacheDir;
+  const env = process.env.ISOKERNEL_STRIP_CACHE;
+  cacheDir = null;
+  if (env === 'off' || env === '0') return null;
+  const uid = process.getuid?.() ?? 0;
+  const dir = env || join(tmpdir(), `isokernel-strip-cache-${uid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    // Someone else's directory (or a wider one) could hold code of theirs: not used.
+    if (st.isDirectory() && st.uid === uid && (st.mode & 0o077) === 0) cacheDir = dir;
+  } catch { /* no cache */ }
+  return cacheDir;
 }
 
 let boot: JsBootData | null = null;

@@ -7,6 +7,7 @@
 // `attention` is a wasm global the syscall gate reads after every gated call: 1 when the
 // current process has something for the gate to act on (a signal to deliver, a stop, a
 // kill). It follows the current process: enter() sets it, and poke() after a change.
+import { type CallSlot, flushCalls, slicePending } from '../acct/acct.ts';
 import type { Process } from './process.ts';
 
 /** How long processes may keep the event loop from turning, in ms (isk-guard.ts's tick). */
@@ -14,6 +15,8 @@ export const LOOP_TICK_MS = 4;
 
 export class Cpu {
   current: Process | null = null;
+  /** The syscalls called in the running slice (acct/acct.ts): their counts go to the process at leave(). */
+  readonly dirty: CallSlot[] = [];
   readonly attention = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
   private since = 0;
   private readonly tickets: (Process | null)[] = [];
@@ -35,6 +38,7 @@ export class Cpu {
   leave(p: Process): void {
     if (this.current !== p) return;
     p.acct.cpuNs += (performance.now() - this.since) * 1e6;
+    if (slicePending(this.dirty)) flushCalls(p.acct, this.dirty);
     this.current = null;
     if (p.cpuTimers[0]!.deadline !== 0 || p.cpuTimers[1]!.deadline !== 0) this.onCpuTimer?.(p);
   }
@@ -85,8 +89,7 @@ export class Cpu {
    * Whether the event loop has not turned for LOOP_TICK_MS. Costs a performance.now() and,
    * at most once per turn, a setImmediate that notes the turn.
    */
-  loopHeld(): boolean {
-    const now = performance.now();
+  loopHeld(now = performance.now()): boolean {
     if (!this.turnPending) {
       this.turnPending = true;
       this.turnAskedAt = now;
@@ -101,8 +104,13 @@ export class Cpu {
     return new Promise((r) => setImmediate(r));
   }
 
+  /** Adds the running slice's calls to the running process's counts now (a /proc read of them). */
+  flushCalls(): void {
+    if (this.current !== null && slicePending(this.dirty)) flushCalls(this.current.acct, this.dirty);
+  }
+
   /** CPU time of `p` in ns, including the slice it is running now. */
-  cpuTimeNs(p: Process): number {
-    return p.acct.cpuNs + (this.current === p ? (performance.now() - this.since) * 1e6 : 0);
+  cpuTimeNs(p: Process, now = performance.now()): number {
+    return p.acct.cpuNs + (this.current === p ? (now - this.since) * 1e6 : 0);
   }
 }

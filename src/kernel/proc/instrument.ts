@@ -103,6 +103,8 @@ export const GUARD_IMPORTS = {
 /** Flags passed to fault_null. */
 export const NULL_WRITE = 1, NULL_STACK_FIRST = 2;
 export const SP_EXPORT = '__isokernel_sp';
+/** The fuel counter, exported so that the kernel can end it early (syscall/isk-guard.ts, preemptSoon). */
+export const FUEL_EXPORT = '__isokernel_fuel';
 export const MEMORY_EXPORT = '__isokernel_memory';
 /** Prefix of the exports the rewriter adds for each defined global: `__isokernel_global_N` (N its index). */
 export const GLOBAL_EXPORT = '__isokernel_global_';
@@ -110,7 +112,7 @@ const BRANCH_HINTS = 'metadata.code.branch_hint';
 /** Where wasm-ld puts static data by default (--global-base): nothing lives below it. */
 const LLVM_GLOBAL_BASE = 1024;
 /** The fuel a process starts with (preempt() then adapts it to the process's pace). */
-export const INITIAL_FUEL = 100_000;
+export const INITIAL_FUEL = 1_000;
 
 /** What the kernel keeps about an instrumented program. */
 export interface ProtectionInfo {
@@ -874,6 +876,7 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
       case 7: {
         const extra: [string, number, number][] = [];
         if (sp !== null && added > 0) extra.push([SP_EXPORT, 3, sp]); // to classify traps afterwards
+        if (fuel !== null) extra.push([FUEL_EXPORT, 3, fuel]); // the kernel may spend it (isk-guard.ts)
         if (fnGrow >= 0 && !memoryIsMem0) extra.push([MEMORY_EXPORT, 2, 0]);
         // Every other global the program defines (not the fuel), so that a core file has them all.
         if (added > 0) {

@@ -13,6 +13,8 @@ import type { CaptureOutput } from '../fd/stdio.ts';
 import { fail } from '../errors.ts';
 import { SignalState } from './signals.ts';
 import { WaitQueue } from '../wait-queue.ts';
+import type { TraceSession } from '../trace/tracer.ts';
+import { type Accounting, newAccounting } from '../acct/acct.ts';
 
 export type ProcState = 'embryo' | 'running' | 'runnable' | 'sleeping' | 'stopped' | 'zombie';
 
@@ -27,17 +29,7 @@ export interface ExitStatus {
   core: boolean;
 }
 
-export interface Accounting {
-  /** CPU time on the kernel thread, ns (guest code and the syscalls it makes). */
-  cpuNs: number;
-  /** When it was created: monotonic ns since the kernel booted. */
-  startNs: number;
-  syscalls: number;
-  /** Times it slept in a blocking syscall. */
-  voluntarySwitches: number;
-  bytesRead: number;
-  bytesWritten: number;
-}
+export type { Accounting } from '../acct/acct.ts';
 
 export interface Limits {
   /** RLIMIT_NOFILE. */
@@ -90,12 +82,12 @@ export class Process {
   sid: number;
   uid = 0;
   gid = 0;
-  /** argv[0] is the program name as given; `name` is what ps shows (the basename). */
-  readonly argv: readonly string[];
-  readonly env: readonly string[];
-  readonly name: string;
+  /** argv[0] is the program name as given; `name` is what ps shows (the basename). Set anew by exec. */
+  argv: readonly string[];
+  env: readonly string[];
+  name: string;
   /** The program's host path or description, for fault records. */
-  readonly program: string;
+  program: string;
   /** The process's root directory (chroot) and current directory, as namespace locations. */
   root: Loc;
   cwd: Loc;
@@ -139,6 +131,8 @@ export class Process {
   waitFor: Promise<unknown> | null = null;
   /** A fatal signal to deliver at the next chance (0: none). */
   pendingKill = 0;
+  /** The trace session tracing it (trace/tracer.ts), or null: the one check on the syscall path. */
+  trace: TraceSession | null = null;
   private wake: (() => void) | null = null;
   private continued: (() => void) | null = null;
   private readonly childEvents = new WaitQueue();
@@ -152,6 +146,29 @@ export class Process {
   error: Error | null = null;
   /** The fault record, when a trap ended it. */
   fault: import('./fault.ts').FaultRecord | null = null;
+  /**
+   * exec: the process's image is replaced — the old program's stack has been unwound — and
+   * this resets what belonged to it. The kernel (Kernel.execImage) then starts the new one.
+   * Kept, as POSIX says: pid, parent, group, session, ids, cwd, root, umask, limits, the
+   * signal mask and pending signals, ignored signals, timers, descriptors without
+   * close-on-exec, accounting.
+   */
+  replaceImage(argv: readonly string[], env: readonly string[], program: string): void {
+    this.argv = argv;
+    this.env = env;
+    this.program = program;
+    const a0 = argv[0] ?? program;
+    this.name = a0.slice(a0.lastIndexOf('/') + 1) || a0;
+    this.encodedArgs = this.encodedEnv = null;
+    this.instance = null;
+    this.mem = null;
+    this.restart = this.waitFor = null;
+    this.intr = 0;
+    this.fault = null;
+    this.fds.closeOnExec();
+    this.sig.resetForExec();
+  }
+
   /** Capture buffers of fds given as 'capture' at spawn. */
   readonly captures = new Map<number, CaptureOutput>();
 
@@ -175,7 +192,7 @@ export class Process {
     this.limits = init.limits;
     this.hardLimits = init.hardLimits ?? { ...init.limits };
     this.fds = new FdTable(init.limits.openFiles);
-    this.acct = { cpuNs: 0, startNs: init.startNs, syscalls: 0, voluntarySwitches: 0, bytesRead: 0, bytesWritten: 0 };
+    this.acct = newAccounting(init.startNs);
     this.exited = new Promise((r) => (this.resolveExit = r));
   }
 

@@ -55,6 +55,19 @@ export class SignalState {
    * The state a spawned child starts with, as after execve: the same mask, ignored signals
    * still ignored, caught ones back to default, nothing pending.
    */
+  /**
+   * What exec does to the process's own state: caught signals go back to their default
+   * action (there is no handler in the new program); ignored ones stay ignored; the mask and
+   * the pending set are kept.
+   */
+  resetForExec(): void {
+    for (let sig = 1; sig < 32; sig++) {
+      const a = this.actions[sig]!;
+      if (a.disposition !== DISPOSITION.IGNORE) this.actions[sig] = DEFAULT_ACTION;
+      else if (a.mask !== 0 || a.flags !== 0) this.actions[sig] = { disposition: DISPOSITION.IGNORE, mask: 0, flags: 0 };
+    }
+  }
+
   forChild(): SignalState {
     const s = new SignalState();
     s.mask = this.mask;

@@ -44,6 +44,8 @@
 //   set); thread-spawn then returns -EAGAIN (wasi-libc's pthread_create gives EAGAIN for any
 //   negative result). p.limits.memoryPages caps the shared memory's maximum (the loader does
 //   not instrument threaded programs, so memory.grow itself enforces it).
+import { chargeChannelCall, countChannelCall } from '../acct/acct.ts';
+import { traceCalls } from '../trace/calls.ts';
 import { E } from '../../abi/wasi.ts';
 import { KernelError, Killed, ProcExit, SysError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
@@ -84,6 +86,8 @@ export interface ThreadInfo {
 type AnyHandler = (p: Process, ...args: unknown[]) => number;
 
 interface CallDef {
+  /** Its number: the index in the table, as trace/calls.ts numbers calls. */
+  id: number;
   name: string;
   params: ParamType[];
   handler: AnyHandler;
@@ -107,7 +111,7 @@ function callTable(k: Kernel): CallTable {
     for (const [module, table] of Object.entries(k.syscalls)) {
       for (const [name, def] of Object.entries(table) as [string, SyscallDef][]) {
         t.byName.set(`${module}\0${name}`, t.calls.length);
-        t.calls.push({ name, params: def.params, handler: def.handler as AnyHandler });
+        t.calls.push({ id: t.calls.length, name, params: def.params, handler: def.handler as AnyHandler });
       }
     }
     tables.set(k, t);
@@ -322,6 +326,8 @@ class ThreadGroup {
 
   private request(t: Thread, s: ChannelServer): void {
     if (this.finished) return;
+    const held = this.p.trace?.backlog(); // a tracer's reader is behind: wait for it (trace/tracer.ts)
+    if (held) return void held.then(() => this.request(t, s));
     this.account(t);
     const p = this.p;
     const n = s.call;
@@ -331,10 +337,12 @@ class ThreadGroup {
     }
     const c = this.table.calls[n];
     if (!c) return s.reply(E.NOSYS);
-    p.acct.syscalls++;
+    countChannelCall(p.acct, c.name);
     const args = s.args(c.params);
     this.whenRunnable(t, () => {
       t.restart = null;
+      const tr = this.p.trace; // strace (trace/tracer.ts)
+      if (tr !== null) tr.channelEnter(this.p, t, t.tid, traceCalls(this.k.syscalls)[c.id]!, args);
       this.attempt(t, s, c, args);
     });
   }
@@ -363,6 +371,7 @@ class ThreadGroup {
   private attempt(t: Thread, s: ChannelServer, c: CallDef, args: unknown[]): void {
     const r = this.runHandler(t, c, args);
     if (r === null) return;
+    if (r !== BLOCK && this.p.trace !== null) this.p.trace.channelExit(this.p, t, t.tid, traceCalls(this.k.syscalls)[c.id]!, args, r);
     // As the gate does when a call returns: a kill or a stop it caused takes effect now.
     if (r !== BLOCK) return this.whenRunnable(t, () => s.reply(r));
     const until = t.waitFor!;
@@ -396,6 +405,7 @@ class ThreadGroup {
     const cpu = this.k.cpu;
     return p.withCallState(t, () => {
       cpu.enter(p);
+      const t0 = performance.now();
       try {
         return c.handler(p, ...args);
       } catch (e) {
@@ -403,6 +413,7 @@ class ThreadGroup {
         this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug (SIGSYS)
         return null;
       } finally {
+        chargeChannelCall(p.acct, c.name, (performance.now() - t0) * 1e6);
         cpu.leave(p);
       }
     });

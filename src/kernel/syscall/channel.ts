@@ -14,6 +14,15 @@
 //
 // Arguments are 8-byte slots: an i32 in the low word (Int32 view), an i64 as a BigInt64.
 // Only this file knows the layout. It imports nothing, since every worker loads it.
+//
+// The server's loop (arrived()) is a trampoline. A worker making calls back to back often
+// has its next request in the slot before the kernel thread has re-armed its wait (waking
+// the worker in Atomics.notify hands it the CPU): the request is then served at once, with
+// no Atomics.waitAsync and no promise, but from the loop, never from inside the previous
+// call's reply — serving it there would nest one handler in another, and a tight loop of
+// calls reached a depth of hundreds of requests (a stack overflow in the kernel thread).
+// Measured and not taken (docs/jsproc.md, "The channel's cost"): a spin in the worker before
+// Atomics.wait, one doorbell per process instead of a wait per lane.
 
 /** Int32 indices. */
 export const REQ = 0;
@@ -29,6 +38,9 @@ export const CPU_NS = 2;
 export const ARG0 = 4;
 export const MAX_ARGS = 16;
 export const SLOT_BYTES = (ARG0 + MAX_ARGS) * 8;
+
+/** Requests a server takes in one turn of the event loop (ChannelServer.arrived()). */
+const TURN_MAX = 64;
 
 /** Call numbers below 0 are the channel's own, not syscalls. */
 export const CALL_THREAD_SPAWN = -1;
@@ -103,7 +115,12 @@ export class ChannelServer {
   readonly v: SlotViews;
   private seq: number;
   private closed = false;
+  /** onRequest is running (a reply made inside it must not start the next request). */
+  private serving = false;
+  /** reply() ran inside onRequest: arrived()'s loop looks for the next request. */
+  private again = false;
   private readonly onRequest: (server: ChannelServer) => void;
+  private readonly wake = (): void => this.arrived();
 
   /** `onRequest` runs for each request and must call reply() once, now or later. */
   constructor(sab: SharedArrayBuffer, onRequest: (server: ChannelServer) => void) {
@@ -127,20 +144,39 @@ export class ChannelServer {
     return out;
   }
 
-  /** Waits for the next request (once per reply). */
+  /** Serves the next request: at once if it is there, else when it arrives. */
   listen(): void {
-    if (this.closed) return;
-    const r = Atomics.waitAsync(this.v.i32, REQ, this.seq);
-    if (r.async) r.value.then(() => this.arrived());
-    else this.arrived();
+    this.arrived();
   }
 
   private arrived(): void {
     if (this.closed) return;
-    const seq = Atomics.load(this.v.i32, REQ);
-    if (seq === this.seq) return this.listen();
-    this.seq = seq;
-    this.onRequest(this);
+    if (this.serving) {
+      this.again = true;
+      return;
+    }
+    const i32 = this.v.i32;
+    for (let turn = 0; ; turn++) {
+      const seq = Atomics.load(i32, REQ);
+      if (seq === this.seq) {
+        const r = Atomics.waitAsync(i32, REQ, seq);
+        if (r.async) return void r.value.then(this.wake);
+        continue; // it came meanwhile
+      }
+      // A worker that keeps the slot busy gets TURN_MAX calls a turn: then the event loop
+      // runs (other processes, I/O) before its next one.
+      if (turn >= TURN_MAX) return void setImmediate(this.wake);
+      this.seq = seq;
+      this.again = false;
+      this.serving = true;
+      try {
+        this.onRequest(this);
+      } finally {
+        this.serving = false;
+      }
+      // Answered later (the call blocked): reply() calls listen() then.
+      if (!this.again || this.closed) return;
+    }
   }
 
   /** Answers the pending request and waits for the next. */

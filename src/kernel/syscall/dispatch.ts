@@ -12,7 +12,10 @@ import { E } from '../../abi/wasi.ts';
 import { KernelError, Killed, SysError } from '../errors.ts';
 import type { Cpu } from '../proc/cpu.ts';
 import { BLOCK, RESTART, type Process } from '../proc/process.ts';
+import { type Accounting, sliceCall, syscallNumber } from '../acct/acct.ts';
 import { buildGateModule, type GatedSignature, type GateHooks } from './gate.ts';
+import { preemptSoon } from './isk-guard.ts';
+import { traceCalls, type TraceCall } from '../trace/calls.ts';
 
 /** Takes guest values (i32 as number, i64 as bigint) after the process. */
 export type Handler = (p: Process, ...args: never[]) => number;
@@ -40,17 +43,33 @@ function errnoOf(e: unknown): number {
 
 function enterPlain(p: Process | null): Process {
   if (p === null) throw noProcess();
-  p.acct.syscalls++;
   if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
   return p;
 }
 
 function enterGated(p: Process | null): Process {
   if (p === null) throw noProcess();
-  p.acct.syscalls++;
   if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
   p.restart = null;
   return p;
+}
+
+/**
+ * Runs a handler with two clock reads around it, for the accounting's time by syscall; and,
+ * as it is one call in a few hundred, asks whether the process should be preempted soon
+ * (syscall/isk-guard.ts, preemptSoon).
+ */
+function timed(p: Process, nr: number, h: AnyHandler, args: unknown[], cpu: Cpu): number {
+  const t0 = performance.now();
+  try {
+    return h(p, ...args);
+  } catch (e) {
+    return errnoOf(e);
+  } finally {
+    const t1 = performance.now();
+    p.acct.timed(nr, (t1 - t0) * 1e6);
+    preemptSoon(p, cpu, t1);
+  }
 }
 
 /**
@@ -65,19 +84,40 @@ function noProcess(): KernelError {
 type Call = (p: Process, args: unknown[]) => number;
 
 /** The plain import: runs the handler on the current process. */
-function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean): Function {
+function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean, nr: number, tc: TraceCall): Function {
   const h = handler as AnyHandler;
   // Gated fast paths also reset the restart state: each guest call is a fresh attempt.
   const run = gated ? enterGated : enterPlain;
+  // Its calls in the running slice, and when the next takes the slow path (acct/acct.ts, CallSlot).
+  let n = 0;
+  let next = 0;
+  const flush = (acct: Accounting): void => {
+    if (nr < acct.counts.length) acct.counts[nr]! += n;
+    n = 0;
+    next = 0;
+  };
+  /** The slice's first call of this syscall, or a sampling point: timed when due, traced when a tracer is attached. */
+  const slow = (p: Process, args: unknown[]): number => {
+    if (n === 1) cpu.dirty.push(flush);
+    const due = sliceCall(p.acct, nr, n);
+    next = due.next;
+    if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, args, gated);
+    if (due.time) return timed(p, nr, h, args, cpu);
+    try {
+      return h(p, ...args);
+    } catch (e) {
+      return errnoOf(e);
+    }
+  };
   switch (arity) {
-    case 0: return () => { const p = run(cpu.current); try { return h(p); } catch (e) { return errnoOf(e); } };
-    case 1: return (a: unknown) => { const p = run(cpu.current); try { return h(p, a); } catch (e) { return errnoOf(e); } };
-    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
-    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
-    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
-    case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
-    case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
-    default: return (...args: unknown[]) => { const p = run(cpu.current); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
+    case 0: return () => { const p = run(cpu.current); if (n++ === next) return slow(p, []); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [], gated); try { return h(p); } catch (e) { return errnoOf(e); } };
+    case 1: return (a: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a], gated); try { return h(p, a); } catch (e) { return errnoOf(e); } };
+    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b], gated); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
+    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c], gated); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
+    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d], gated); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
+    case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d, e5]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5], gated); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
+    case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d, e5, f]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5, f], gated); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
+    default: return (...args: unknown[]) => { const p = run(cpu.current); if (n++ === next) return slow(p, args); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, args, gated); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
   }
 }
 
@@ -102,9 +142,10 @@ function interruption(p: Process, restartable: boolean): number {
  * A stopped process stays off the CPU until continued; a fatal signal unwinds it; a caught
  * one makes the retry return EINTR (p.block() throws it) unless the call finishes anyway.
  */
-function slowWrapper(cpu: Cpu, name: string, def: SyscallDef): WebAssembly.Suspending {
+function slowWrapper(cpu: Cpu, name: string, def: SyscallDef, tc: TraceCall): WebAssembly.Suspending {
   const h = def.handler as AnyHandler;
   const restartable = def.restartable === true;
+  const runQueue = name === 'preempt'; // a sleep on the run queue is an involuntary switch
   const call: Call = (p, args) => {
     try {
       return h(p, ...args);
@@ -120,6 +161,7 @@ function slowWrapper(cpu: Cpu, name: string, def: SyscallDef): WebAssembly.Suspe
       if (p.state !== 'stopped') p.state = 'sleeping';
       p.wchan = name;
       p.acct.voluntarySwitches++;
+      if (runQueue) p.acct.involuntarySwitches++;
       cpu.leave(p);
       await p.sleep(until);
       while (p.stopped && p.pendingKill === 0) await p.untilContinued();
@@ -129,7 +171,7 @@ function slowWrapper(cpu: Cpu, name: string, def: SyscallDef): WebAssembly.Suspe
       p.wchan = null;
       if (p.pendingKill !== 0) throw new Killed(p.pendingKill);
       p.intr = interruption(p, restartable);
-      const r = call(p, args);
+      const r = p.trace !== null ? p.trace.retry(p, p, 0, tc, h, args) : call(p, args); // traced: trace/tracer.ts
       p.intr = 0;
       if (r !== BLOCK) return cpu.ticket(p, r);
     }
@@ -155,18 +197,21 @@ export function buildImports(cpu: Cpu, modules: Record<string, SyscallTable>,
   const gateImports: WebAssembly.ModuleImports = {
     ...hooks, attention: cpu.attention, resumed: (t: number) => cpu.resumed(t),
   };
+  const tcalls = traceCalls(modules); // what a tracer knows of each call, in this order
+  let callId = -1;
   for (const [mod, table] of Object.entries(modules)) {
     const out: WebAssembly.ModuleImports = {};
     imports[mod] = out;
     for (const [name, def] of Object.entries(table)) {
+      callId++;
       if (def.blocking || def.gate) {
         const gname = `${gated.length}`;
         gated.push({ name: gname, params: def.params });
         gatedFrom.push([mod, name]);
-        gateImports['fast_' + gname] = plainWrapper(cpu, def.handler, def.params.length, true);
-        gateImports['slow_' + gname] = slowWrapper(cpu, `${name}`, def);
+        gateImports['fast_' + gname] = plainWrapper(cpu, def.handler, def.params.length, true, syscallNumber(name), tcalls[callId]!);
+        gateImports['slow_' + gname] = slowWrapper(cpu, `${name}`, def, tcalls[callId]!);
       } else {
-        out[name] = plainWrapper(cpu, def.handler, def.params.length, false);
+        out[name] = plainWrapper(cpu, def.handler, def.params.length, false, syscallNumber(name), tcalls[callId]!);
       }
     }
   }

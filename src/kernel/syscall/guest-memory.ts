@@ -23,6 +23,11 @@ export class GuestMemory {
     this.dv = new DataView(buf);
   }
 
+  /** The memory's whole buffer as it is now (procfs reads its size and scans it for touched pages). */
+  current(): ArrayBuffer | SharedArrayBuffer {
+    return this.memory.buffer;
+  }
+
   /** Re-reads the buffer if memory grew since the last call. Call before touching memory. */
   refresh(): void {
     if (this.u8.byteLength === 0 || this.shared) {

@@ -71,6 +71,20 @@ export function iskFdSyscalls(_k: Kernel): SyscallTable {
         return 0;
       },
     },
+    // The lowest open descriptor ≥ fd (EBADF: none): lets a program list its descriptors in
+    // as many calls as it has, not one per number (libisokernel's preopen scan).
+    fd_next: {
+      params: ['i32', 'i32'],
+      handler: (p: Process, fd: number, out: number) => {
+        const m = p.mem!;
+        m.check(out, 4);
+        if (fd < 0) fail(E.BADF);
+        const next = p.fds.nextOpen(fd);
+        if (next < 0) fail(E.BADF);
+        m.setU32(out, next);
+        return 0;
+      },
+    },
     fd_setfd: {
       params: ['i32', 'i32'],
       handler: (p: Process, fd: number, flags: number) => {

@@ -23,7 +23,7 @@
 import { SIG } from '../../abi/signals.ts';
 import type { Kernel } from '../kernel.ts';
 import { GuestFault } from '../proc/fault.ts';
-import { MEMORY_EXPORT, NULL_STACK_FIRST, NULL_WRITE } from '../proc/instrument.ts';
+import { FUEL_EXPORT, INITIAL_FUEL, MEMORY_EXPORT, NULL_STACK_FIRST, NULL_WRITE } from '../proc/instrument.ts';
 import type { Process } from '../proc/process.ts';
 import { isStackGuardHit } from '../proc/protect.ts';
 import { cpuLimitReached } from '../proc/rlimit.ts';
@@ -64,10 +64,24 @@ const sched = new WeakMap<Process, SchedState>();
 function stateOf(p: Process): SchedState {
   let s = sched.get(p);
   if (!s) {
-    s = { fuel: 100_000, lastCpuNs: 0, sliceStartNs: 0, switches: 0, rotated: false, waiter: null, preemptions: 0 };
+    s = { fuel: INITIAL_FUEL, lastCpuNs: 0, sliceStartNs: 0, switches: 0, rotated: false, waiter: null, preemptions: 0 };
     sched.set(p, s);
   }
   return s;
+}
+
+/**
+ * Fuel counts loop iterations and calls, not time, and preempt() sizes it from the pace it
+ * has seen: a process that turns from a tight loop to a loop of slow syscalls could run for
+ * seconds on the fuel it was given. So the syscall path, on the calls it times anyway (about
+ * one in 256, and a slice's first call of each name: syscall/dispatch.ts), asks here whether the process has held the event
+ * loop past its tick; if so its fuel is spent now, and the next loop header or call calls
+ * preempt(). (A function with loops reloads the fuel from the global after every call.)
+ */
+export function preemptSoon(p: Process, cpu: Kernel['cpu'], now = performance.now()): void {
+  const g = p.instance?.exports[FUEL_EXPORT];
+  if (!(g instanceof WebAssembly.Global)) return;
+  if (cpu.cpuTimeNs(p, now) - p.acct.cpuNs >= TICK_NS || cpu.loopHeld(now)) g.value = 0;
 }
 
 /** How many times `p` was preempted (for tools and tests). */

@@ -1,9 +1,10 @@
 // The isokernel module, processes: spawn (with file actions and attributes), wait, kill,
 // process ids, groups and sessions, and the working directory. docs/abi.md ("The isokernel
 // module") is the contract; errnos are checked in the order written there.
+import { addChildTimes } from '../acct/acct.ts';
 import { ALL_SIGNALS, DISPOSITION, sigbit, WAIT, waitStatus } from '../../abi/signals.ts';
-import { E, FILETYPE, RIGHTS } from '../../abi/wasi.ts';
-import { fail } from '../errors.ts';
+import { E, FILETYPE, RIGHTS, RIGHTS_STREAM } from '../../abi/wasi.ts';
+import { ExecImage, fail } from '../errors.ts';
 import { DirectoryFile } from '../fd/open-file.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Process } from '../proc/process.ts';
@@ -23,7 +24,7 @@ const FILE_ACTION_SIZE = 32;
 
 const SPAWN = { SETPGROUP: 1, SETSID: 2, SETSIGMASK: 4, SETSIGDEF: 8, SEARCH: 16, RESETIDS: 32 } as const;
 const SPAWN_KNOWN = 63;
-const ACTION = { OPEN: 1, CLOSE: 2, DUP2: 3, CHDIR: 4, FCHDIR: 5, SETRLIMIT: 6 } as const;
+const ACTION = { OPEN: 1, CLOSE: 2, DUP2: 3, CHDIR: 4, FCHDIR: 5, SETRLIMIT: 6, SETIDS: 7 } as const;
 /** SETRLIMIT's argument: a struct rlimit (proc/rlimit.ts). */
 const RLIMIT_SIZE = 16;
 
@@ -86,7 +87,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
       const arg = m.dv.getInt32(o + 8, true);
       const pp = m.dv.getUint32(o + 12, true);
       const pl = m.dv.getUint32(o + 16, true);
-      if (kind < ACTION.OPEN || kind > ACTION.SETRLIMIT) fail(E.INVAL);
+      if (kind < ACTION.OPEN || kind > ACTION.SETIDS) fail(E.INVAL);
       const path = kind === ACTION.OPEN || kind === ACTION.CHDIR ? m.string(pp, pl) : null;
       if (kind === ACTION.SETRLIMIT && pl !== RLIMIT_SIZE) fail(E.INVAL);
       const rlim: [bigint, bigint] | null = kind === ACTION.SETRLIMIT ? [m.u64(pp), m.u64(pp + 8)] : null;
@@ -151,7 +152,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
           c.fds.dup2(r.aliasFd, a.fd);
           return;
         }
-        let rights = rightsForKind(r.file.filetype);
+        let rights = r.file.isTerminal ? RIGHTS_STREAM : rightsForKind(r.file.filetype);
         if (!r.file.readable) rights &= ~RIGHTS.FD_READ;
         if (!r.file.writable) rights &= ~RIGHTS.FD_WRITE;
         try {
@@ -180,6 +181,12 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
       }
       case ACTION.SETRLIMIT: // the child's limits, as setrlimit() between fork and exec
         setLimit(c, a.fd, a.rlim![0], a.rlim![1], c.uid === 0);
+        return;
+      case ACTION.SETIDS: // the child's user and group, as setgid()+setuid() between fork and exec
+        if (a.fd < 0 || a.arg < 0) fail(E.INVAL);
+        if (c.uid !== 0 && (a.fd !== c.uid || a.arg !== c.gid)) fail(E.PERM);
+        c.uid = a.fd;
+        c.gid = a.arg;
         return;
     }
   };
@@ -264,6 +271,28 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
       },
     },
 
+    // exec: the same request as spawn, without file actions or attributes (flags may hold
+    // only SEARCH). On success it does not return: ExecImage unwinds the old program and the
+    // kernel starts the new one in this process (Kernel.execImage).
+    exec: {
+      params: ['i32'], blocking: true,
+      handler: (p: Process, req: number) => {
+        const m = p.mem!;
+        const b = m.check(req, SPAWN_REQ_SIZE);
+        const u = (o: number): number => m.dv.getUint32(b + o, true);
+        const flags = u(32);
+        const path = m.string(u(0), u(4));
+        if (u(12) + u(20) > ARG_MAX) fail(E['2BIG']);
+        const argv = strings(m, u(8), u(12));
+        const env = strings(m, u(16), u(20));
+        if ((flags & ~SPAWN.SEARCH) !== 0 || u(28) !== 0 || u(60) !== 0) fail(E.INVAL);
+        const search = flags & SPAWN.SEARCH ? m.string(u(48), u(52)) : null;
+        const found = k.exec.find(p.root, p.cwd, path, argv, search);
+        if (found instanceof Promise) return p.block(found);
+        throw new ExecImage(found, env);
+      },
+    },
+
     wait: {
       params: ['i32', 'i32', 'i32', 'i32'], blocking: true, restartable: true,
       handler: (p: Process, pid: number, options: number, statusOut: number, pidOut: number) => {
@@ -279,6 +308,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
           if (c.exitStatus) {
             const s = c.exitStatus;
             status = s.signal !== null ? waitStatus.killed(s.signal, s.core) : waitStatus.exited(s.code!);
+            addChildTimes(p.acct, c.acct); // cutime, cstime (acct/acct.ts)
             k.reap(c);
           } else if (options & WAIT.UNTRACED && c.reportStop !== 0) {
             status = waitStatus.stopped(c.reportStop);

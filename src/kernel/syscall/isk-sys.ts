@@ -116,7 +116,7 @@ export function iskSysSyscalls(k: Kernel): SyscallTable {
         if (loc === null) fail(E.BADF);
         const fs = loc.mount.fs;
         const s = fs.statfs();
-        const vals = [s.blockSize, s.blockSize, s.blocks, s.blocksFree, s.blocksFree, s.files, s.filesFree, s.filesFree,
+        const vals = [s.blockSize, s.blockSize, s.blocks, s.blocksFree, s.blocksAvail, s.files, s.filesFree, s.filesFree,
           Number(fs.dev), fs.readOnly ? 1 : 0, NAME_MAX];
         vals.forEach((v, i) => m.setU64n(buf + i * 8, Math.max(0, Math.floor(v))));
         return 0;

@@ -3,6 +3,7 @@
 // right its kind supports; fd_fdstat_set_rights can only drop rights, and a call whose right
 // was dropped gets ENOTCAPABLE. Whether the file was opened for reading or writing is the
 // description's business (EBADF), as on Linux.
+import { countIo } from '../acct/acct.ts';
 import {
   ADVICE_MAX, E, FDFLAGS, FILETYPE, FSTFLAGS, RIGHTS, RIGHTS_ALL, SIZEOF_DIRENT,
   SIZEOF_FDSTAT, SIZEOF_FILESTAT, WHENCE,
@@ -92,6 +93,11 @@ export function fdSyscalls(k: Kernel): SyscallTable {
     const m = p.mem!;
     m.check(outPtr, 4);
     const file = e.file;
+    // A retry after a sleep: if the descriptor was closed meanwhile (by a signal handler,
+    // another thread, another lane of a JS process) and its number reused, the call must not
+    // go on with the new file: it fails as the old one was closed under it.
+    // (completeWrite keeps a byte count in p.restart instead, and has the same gap.)
+    if (typeof p.restart === 'object' && p.restart !== null && p.restart !== file) fail(E.BADF);
     if (write && file.completesWrites) return completeWrite(p, file, iovecs(m, iovs, count), outPtr);
     // RLIMIT_FSIZE: a write to a regular file moves bytes up to the limit; at it, SIGXFSZ and
     // EFBIG. Looked at (room -1 → its value) once there is a byte to write, as Linux does.
@@ -115,14 +121,14 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       if (n === WOULD_BLOCK) {
         if (total > 0) break;
         if (file.flags & FDFLAGS.NONBLOCK) fail(E.AGAIN);
+        p.restart = file;
         return p.block(write ? file.waitWritable() : file.waitReadable());
       }
       total += n;
       room -= n;
       if (n < buf.length || room <= 0) break;
     }
-    if (write) p.acct.bytesWritten += total;
-    else p.acct.bytesRead += total;
+    countIo(p.acct, file, total, write);
     m.setU32(outPtr, total);
     return 0;
   };
@@ -130,7 +136,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
   /** A write to a pipe (or socket) whose reader has gone: EPIPE, and SIGPIPE to the writer. */
   const writeOrSigpipe = (p: Process, file: OpenFile, buf: Uint8Array): number => {
     try {
-      return file.write(buf);
+      return file.write(buf, p);
     } catch (err) {
       if (err instanceof SysError && err.errno === E.PIPE) k.signal(p, SIG.PIPE);
       throw err;
@@ -165,7 +171,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
           throw err;
         }
         if (n === WOULD_BLOCK) {
-          p.acct.bytesWritten += moved;
+          countIo(p.acct, file, moved, true);
           const total = done + moved;
           if ((file.flags & FDFLAGS.NONBLOCK) || (p.intr !== 0 && total > 0)) {
             if (total === 0) fail(E.AGAIN);
@@ -179,7 +185,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
         buf = buf.subarray(n);
       }
     }
-    p.acct.bytesWritten += moved;
+    countIo(p.acct, file, moved, true);
     p.mem!.setU32(outPtr, done + moved);
     return 0;
   };
@@ -203,8 +209,7 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       room -= n;
       if (n < buf.length || room <= 0) break;
     }
-    if (write) p.acct.bytesWritten += total;
-    else p.acct.bytesRead += total;
+    countIo(p.acct, file, total, write);
     m.setU32(outPtr, total);
     return 0;
   };
@@ -380,7 +385,15 @@ export function fdSyscalls(k: Kernel): SyscallTable {
       params: ['i32', 'i32'],
       handler: (p: Process, fd: number, out: number) => {
         const e = p.fds.get(fd);
-        if (e.preopen === null) fail(E.BADF);
+        if (e.preopen === null) {
+          // A listening socket the host gave (net/listen.ts): a preopen, of a kind that is not
+          // a directory (tag 1), so that wasi-libc's scan passes over it to the directories.
+          if ((e.file as { preopened?: boolean }).preopened !== true) fail(E.BADF);
+          const at = p.mem!.check(out, 8);
+          p.mem!.dv.setUint32(at, 1, true);
+          p.mem!.dv.setUint32(at + 4, 0, true);
+          return 0;
+        }
         const m = p.mem!;
         const at = m.check(out, 8);
         m.dv.setUint32(at, 0, true); // tag DIR, padding

@@ -81,6 +81,10 @@ export function pathSyscalls(k: Kernel): SyscallTable {
           mode: 0o666 & ~p.umask,
         });
         let fd: number;
+        if ('file' in r) {
+          r.file.openedFrom = de.file.loc;
+          r.file.openedName = name;
+        }
         if ('aliasFd' in r) {
           const src = p.fds.get(r.aliasFd);
           fd = p.fds.install(src.file, src.rightsBase, src.rightsInheriting, null, 0, src.dropped);
@@ -88,7 +92,8 @@ export function pathSyscalls(k: Kernel): SyscallTable {
           // The kind's rights, less what the directory does not pass on (dropped: those give
           // ENOTCAPABLE), less reading or writing where the file is not open for it
           // (wasi-libc derives O_ACCMODE from them; those give EBADF).
-          const kind = rightsForKind(r.file.filetype);
+          // A terminal is a stream (no seek/tell): wasi-libc's isatty() looks for that.
+          const kind = r.file.isTerminal ? RIGHTS_STREAM : rightsForKind(r.file.filetype);
           const dropped = kind & ~de.rightsInheriting;
           let rb = kind;
           if (!r.file.readable) rb &= ~RIGHTS.FD_READ;

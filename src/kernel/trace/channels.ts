@@ -15,3 +15,8 @@ export const kernelBug = dc.channel('isokernel:kernel:bug');
  * when a process's core file was written, or could not be (proc/core.ts).
  */
 export const procCore = dc.channel('isokernel:proc:core');
+/**
+ * { count, total } when log records went to the host's stderr because no syslogd read the
+ * queue for too long (log/queue.ts, spill).
+ */
+export const logSpill = dc.channel('isokernel:log:spill');

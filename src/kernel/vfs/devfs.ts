@@ -8,7 +8,8 @@
 // The structure cannot change: creating, linking, removing or renaming entries fails with
 // EPERM (EEXIST first for an existing name, ENOENT first for a missing one). Linux's
 // devtmpfs would let root create files in /dev; ours is fixed so that /dev means the same in
-// every image. Times live in memory and setTimes changes them.
+// every image. Times live in memory and setTimes changes them. The kernel's own subsystems
+// may add a device at boot (DevFs.addDevice: /dev/sa, metrics/device.ts); guests never can.
 //
 // As on Linux: truncate and fsync of a device fail with EINVAL, fallocate with ENODEV; the
 // fd layer should ignore O_TRUNC on a device rather than call truncate.
@@ -57,17 +58,29 @@ export class DevFs extends FileSystem {
   root(): DevDir {
     return this.rootDir;
   }
+
+  /**
+   * Adds a device the kernel's host side provides (metrics/device.ts: /dev/sa), whose every
+   * open gets a handle of its own. For the kernel's subsystems at boot, never for guests.
+   * Errors: EEXIST for a name in use.
+   */
+  addDevice(name: string, open: (write: boolean) => FileHandle, mode = 0o666): void {
+    this.rootDir.addNode(name, (ino) => new DevNode(this, ino, null, undefined, open, mode));
+  }
 }
 
 export class DevNode extends MemVnode {
   readonly filetype = FILETYPE.CHARACTER_DEVICE;
   readonly fs: DevFs;
   private readonly device: Device | null;
+  private readonly opener: ((write: boolean) => FileHandle) | null;
 
-  constructor(fs: DevFs, ino: bigint, device: Device | null, aliasFd?: number) {
-    super(ino, 0o666);
+  constructor(fs: DevFs, ino: bigint, device: Device | null, aliasFd?: number,
+    opener: ((write: boolean) => FileHandle) | null = null, mode = 0o666) {
+    super(ino, mode);
     this.fs = fs;
     this.device = device;
+    this.opener = opener;
     if (aliasFd !== undefined) this.aliasFd = aliasFd;
   }
 
@@ -76,29 +89,21 @@ export class DevNode extends MemVnode {
   }
 
   /** Errors: ENXIO for stdin/stdout/stderr (the fd layer duplicates aliasFd instead). */
-  override open(_write: boolean): FileHandle {
+  override open(write: boolean): FileHandle {
+    if (this.opener !== null) return this.opener(write);
     return this.device === null ? fail(E.NXIO) : new DeviceHandle(this.device);
   }
 }
 
-/** An open device; positions are ignored. */
-class DeviceHandle implements FileHandle {
-  private readonly device: Device;
-  private closed = false;
+/**
+ * What every open character device answers alike (devfs's and the ones subsystems add,
+ * such as /dev/sa): no truncate, allocate or sync (Linux's errnos), EBADF once closed.
+ */
+export abstract class CharDeviceHandle implements FileHandle {
+  protected closed = false;
 
-  constructor(device: Device) {
-    this.device = device;
-  }
-
-  read(dst: Uint8Array, _pos: number): number {
-    this.live();
-    return this.device.read(dst);
-  }
-
-  write(src: Uint8Array, _pos: number): number {
-    this.live();
-    return this.device.write(src);
-  }
+  abstract read(dst: Uint8Array, pos: number): number;
+  abstract write(src: Uint8Array, pos: number): number;
 
   truncate(_size: number): void {
     this.live();
@@ -125,8 +130,28 @@ class DeviceHandle implements FileHandle {
     this.closed = true;
   }
 
-  private live(): void {
+  protected live(): void {
     if (this.closed) fail(E.BADF);
+  }
+}
+
+/** An open device; positions are ignored. */
+class DeviceHandle extends CharDeviceHandle {
+  private readonly device: Device;
+
+  constructor(device: Device) {
+    super();
+    this.device = device;
+  }
+
+  read(dst: Uint8Array, _pos: number): number {
+    this.live();
+    return this.device.read(dst);
+  }
+
+  write(src: Uint8Array, _pos: number): number {
+    this.live();
+    return this.device.write(src);
   }
 }
 
@@ -142,10 +167,21 @@ export class DevDir extends MemVnode {
     let ino = 2n;
     for (const [name, device] of DEVICES) this.entries.set(name, new DevNode(fs, ino++, device));
     STDIO.forEach((name, fd) => this.entries.set(name, new DevNode(fs, ino++, null, fd)));
+    // No process has a controlling terminal: opening /dev/tty is ENXIO, as on Linux without one.
+    this.entries.set('tty', new DevNode(fs, ino++, null));
   }
 
   protected size(): number {
     return 0;
+  }
+
+  /** A device added after boot (DevFs.addDevice), with the next inode number. EEXIST if taken. */
+  addNode(name: string, make: (ino: bigint) => DevNode): void {
+    checkName(name);
+    if (this.entries.has(name)) fail(E.EXIST);
+    let ino = 2n;
+    for (const n of this.entries.values()) if (n.ino >= ino) ino = n.ino + 1n;
+    this.entries.set(name, make(ino));
   }
 
   /** Errors: ENOENT, EINVAL/ENAMETOOLONG (bad name). */

@@ -86,7 +86,7 @@ import { join, resolve } from 'node:path';
 import { E, ERRNO_NAMES, FILETYPE } from '../../abi/wasi.ts';
 import { fail, isSysError, KernelError } from '../errors.ts';
 import { checkName, checkTarget } from './inode.ts';
-import { FileSystem, Vnode, type DirEntry, type FileHandle, type Stat, type TimeSpec } from './vnode.ts';
+import { FileSystem, Vnode, type DirEntry, type FileHandle, type Stat, type StatFs, type TimeSpec } from './vnode.ts';
 
 export interface HostFsOptions {
   /** Refuse every mutation with EROFS. Default false. */
@@ -183,9 +183,9 @@ export class HostFs extends FileSystem {
     return this.rootNode;
   }
 
-  override statfs(): { blockSize: number; blocks: number; blocksFree: number; files: number; filesFree: number } {
+  override statfs(): StatFs {
     const s = host(() => statfsSync(this.hostRoot));
-    return { blockSize: s.bsize, blocks: s.blocks, blocksFree: s.bavail, files: s.files, filesFree: s.ffree };
+    return { blockSize: s.bsize, blocks: s.blocks, blocksFree: s.bfree, blocksAvail: s.bavail, files: s.files, filesFree: s.ffree };
   }
 
   /** Errors: EROFS on a read-only filesystem. */
@@ -226,6 +226,10 @@ export class HostVnode extends Vnode {
     // Made from an lstat just now (lookup, or the constructor's stat of the root): verified.
     this.verifiedGen = treeGeneration;
     this.verifiedAt = performance.now();
+  }
+
+  override pathFromRoot(): string {
+    return this.key;
   }
 
   /** The absolute host path. */

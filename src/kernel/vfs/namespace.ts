@@ -166,6 +166,16 @@ export class Namespace {
     let cur = loc;
     for (let depth = 0; !sameLoc(cur, root); depth++) {
       if (depth > PATH_MAX / 2) return null;
+      // A filesystem that knows the path within it (hostfs): straight to its root, unless
+      // the process's root lies inside the same mount (the walk must stop there).
+      if (cur.mount !== root.mount && cur.vnode.key !== cur.mount.root.key) {
+        const rel = cur.vnode.pathFromRoot();
+        if (rel) {
+          names.push(...rel.split('/').reverse());
+          cur = { mount: cur.mount, vnode: cur.mount.root };
+          continue;
+        }
+      }
       const up = this.parentOf(cur, root);
       if (sameLoc(up, cur)) return null;
       let name: string | undefined;

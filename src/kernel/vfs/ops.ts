@@ -65,6 +65,7 @@ export function openAt(ns: Namespace, root: Loc | Scope, base: Loc, path: string
   }
   if (o.directory) fail(E.NOTDIR);
   if (loc.vnode.aliasFd !== undefined) return { aliasFd: loc.vnode.aliasFd };
+  if (loc.vnode.openFile !== undefined) return { file: loc.vnode.openFile(o.read, o.write, o.fdflags) };
   // Linux truncates even when the file is opened read-only; so do we.
   if (o.truncate && type === FILETYPE.REGULAR_FILE) loc.vnode.truncate(0);
   const handle = loc.vnode.open(o.write);

@@ -21,7 +21,7 @@ import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
 import { checkName, checkTarget, MemVnode } from './inode.ts';
 import { SparseData, type SpacePool } from './tmpfs-data.ts';
-import { FileSystem, type DirEntry, type FileHandle, type Vnode } from './vnode.ts';
+import { FileSystem, type DirEntry, type FileHandle, type StatFs, type Vnode } from './vnode.ts';
 
 export interface TmpFsOptions {
   /** Refuse every mutation with EROFS. Default false. */
@@ -56,12 +56,14 @@ export class TmpFs extends FileSystem implements SpacePool {
     return this.rootDir;
   }
 
-  override statfs(): { blockSize: number; blocks: number; blocksFree: number; files: number; filesFree: number } {
+  override statfs(): StatFs {
     const blocks = Math.floor(this.maxBytes / BLOCK_SIZE);
+    const free = Math.max(0, blocks - Math.ceil(this.bytesUsed / BLOCK_SIZE));
     return {
       blockSize: BLOCK_SIZE,
       blocks,
-      blocksFree: Math.max(0, blocks - Math.ceil(this.bytesUsed / BLOCK_SIZE)),
+      blocksFree: free,
+      blocksAvail: free,
       files: this.maxInodes,
       filesFree: Math.max(0, this.maxInodes - this.inodesUsed),
     };
@@ -105,10 +107,10 @@ export class TmpFs extends FileSystem implements SpacePool {
   }
 }
 
-export type TmpNode = TmpFile | TmpDir | TmpSymlink;
+export type TmpNode = TmpFile | TmpDir | TmpSymlink | TmpSocket;
 
 function isTmpNode(v: Vnode, fs: TmpFs): v is TmpNode {
-  return v.fs === fs && (v instanceof TmpFile || v instanceof TmpDir || v instanceof TmpSymlink);
+  return v.fs === fs && (v instanceof TmpFile || v instanceof TmpDir || v instanceof TmpSymlink || v instanceof TmpSocket);
 }
 
 export class TmpFile extends MemVnode {
@@ -232,6 +234,26 @@ export class TmpSymlink extends MemVnode {
   }
 }
 
+/** A socket inode: the name a Unix-domain socket is bound to (net/unix.ts keeps what is bound there). */
+export class TmpSocket extends MemVnode {
+  readonly filetype = FILETYPE.SOCKET_STREAM;
+  readonly fs: TmpFs;
+
+  constructor(fs: TmpFs, ino: bigint, mode: number) {
+    super(ino, mode);
+    this.fs = fs;
+  }
+
+  protected size(): number {
+    return 0;
+  }
+
+  /** open(2) of a socket is ENXIO, as Linux. */
+  override open(_write: boolean): FileHandle {
+    return fail(E.NXIO);
+  }
+}
+
 export class TmpDir extends MemVnode {
   readonly filetype = FILETYPE.DIRECTORY;
   readonly fs: TmpFs;
@@ -286,6 +308,14 @@ export class TmpDir extends MemVnode {
   override mkdir(name: string, mode: number): TmpDir {
     this.checkNew(name);
     return this.addDir(name, mode);
+  }
+
+  /** Errors: as create. */
+  override mksock(name: string, mode: number): TmpSocket {
+    this.checkNew(name);
+    const node = new TmpSocket(this.fs, this.fs.allocIno(), mode);
+    this.attach(name, node);
+    return node;
   }
 
   /** Errors: as create; for the target ENOENT (empty), EINVAL (NUL), ENAMETOOLONG. */

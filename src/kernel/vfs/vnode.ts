@@ -13,6 +13,16 @@
 import { E, FILETYPE } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
 
+/** What statvfs reports of a filesystem: blocksFree counts blocks reserved for root, blocksAvail does not. */
+export interface StatFs {
+  blockSize: number;
+  blocks: number;
+  blocksFree: number;
+  blocksAvail: number;
+  files: number;
+  filesFree: number;
+}
+
 export interface Stat {
   dev: bigint;
   ino: bigint;
@@ -68,8 +78,8 @@ export abstract class FileSystem {
   abstract root(): Vnode;
 
   /** For df: total and free bytes, and inode counts. */
-  statfs(): { blockSize: number; blocks: number; blocksFree: number; files: number; filesFree: number } {
-    return { blockSize: 4096, blocks: 0, blocksFree: 0, files: 0, filesFree: 0 };
+  statfs(): StatFs {
+    return { blockSize: 4096, blocks: 0, blocksFree: 0, blocksAvail: 0, files: 0, filesFree: 0 };
   }
 }
 
@@ -86,6 +96,20 @@ export abstract class Vnode {
    * the opening process's descriptor `aliasFd` instead of opening a new file.
    */
   aliasFd?: number;
+  /**
+   * Set on /dev/tty once a kernel terminal exists (tty/kernel-tty.ts): opening the vnode
+   * gives this description (the caller's controlling terminal) instead of a FileHandle.
+   */
+  openFile?: (read: boolean, write: boolean, fdflags: number) => import('../fd/open-file.ts').OpenFile;
+
+  /**
+   * Its path from its filesystem's root ('' for the root, names joined by '/'), when the
+   * filesystem knows it without searching (hostfs does); null otherwise. Namespace.pathOf
+   * uses it to skip reading every directory on the way up.
+   */
+  pathFromRoot(): string | null {
+    return null;
+  }
 
   abstract stat(): Stat;
 
@@ -116,6 +140,13 @@ export abstract class Vnode {
   /** EEXIST if `name` exists. */
   mkdir(_name: string, _mode: number): Vnode {
     return fail(E.NOTDIR);
+  }
+  /**
+   * Creates a socket inode (bind(2) of a Unix-domain socket, net/unix.ts). EEXIST if `name`
+   * exists; EOPNOTSUPP on a filesystem that cannot hold one.
+   */
+  mksock(_name: string, _mode: number): Vnode {
+    return fail(this.filetype === FILETYPE.DIRECTORY ? E.NOTSUP : E.NOTDIR);
   }
   /** Creates a symlink holding `target` verbatim. EEXIST if `name` exists. */
   symlink(_name: string, _target: string): void {

@@ -1,6 +1,6 @@
 // Every way out to the host it tries must fail with a clear error.
 const tries = {
-  net: () => require('net'), 'node:vm': () => require('node:vm'), worker_threads: () => require('worker_threads'),
+  tls: () => require('tls'), 'node:vm': () => require('node:vm'), worker_threads: () => require('worker_threads'),
   inspector: () => require('inspector'), v8: () => require('v8'), wasi: () => require('wasi'),
   'process.binding': () => process.binding('fs'), 'process._linkedBinding': () => process._linkedBinding('x'),
   'process.dlopen': () => process.dlopen({}, '/lib/x.node'), addon: () => require('./addon.node'),

@@ -157,6 +157,26 @@ int main(int argc, char **argv) {
     out("\n");
     return 0;
   }
+  if (strcmp(cmd, "exec-checks") == 0) { // exec-checks PID PPID FD FD_CLOEXEC: what an exec kept
+    need(argc, 6, "exec-checks PID PPID FD FD_CLOEXEC");
+    outf("pid kept: %s, parent kept: %s\n", getpid() == (pid_t)num(argv[2]) ? "yes" : "no",
+         getppid() == (pid_t)num(argv[3]) ? "yes" : "no");
+    int open_fd = fcntl((int)num(argv[4]), F_GETFD), cloexec_fd = fcntl((int)num(argv[5]), F_GETFD);
+    outf("plain fd: %s, close-on-exec fd: %s\n", open_fd == -1 ? "closed" : "open", cloexec_fd == -1 ? "closed" : "open");
+    struct sigaction a1, a2;
+    CHECK_OK(sigaction(SIGUSR1, NULL, &a1));
+    CHECK_OK(sigaction(SIGUSR2, NULL, &a2));
+    outf("SIGUSR1 (was caught): %s, SIGUSR2 (was ignored): %s\n", a1.sa_handler == SIG_DFL ? "default" : "other",
+         a2.sa_handler == SIG_IGN ? "ignored" : "other");
+    sigset_t cur, pend;
+    CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &cur));
+    CHECK_OK(sigpending(&pend));
+    outf("SIGTERM blocked: %s, pending: %s\n", sigismember(&cur, SIGTERM) == 1 ? "yes" : "no",
+         sigismember(&pend, SIGTERM) == 1 ? "yes" : "no");
+    const char *mark = getenv("EXEC_MARK");
+    outf("env: EXEC_MARK=%s, umask: %03o\n", mark ? mark : "(unset)", (unsigned)umask(0));
+    return 0;
+  }
   if (strcmp(cmd, "sigmask") == 0) { // the blocked signals by number, or "none"
     sigset_t cur;
     CHECK_OK(sigprocmask(SIG_BLOCK, NULL, &cur));

@@ -1,0 +1,807 @@
+// The system-call tracer: what strace reads (docs/tools.md, "strace"; docs/abi.md,
+// "Tracing").
+//
+// Design note.
+//
+// - Cost when nobody traces: `Process.trace` is null, and the import wrappers
+//   (syscall/dispatch.ts) and the channel (jsproc/jsproc.ts) look at it once per call —
+//   one field load and compare. Everything else here runs only for a traced process.
+// - A trace session is one descriptor (trace_attach, syscall/isk-trace.ts): the records of
+//   every process it traces, in the order they happened, as a byte stream read with
+//   fd_read. A process has at most one session (as ptrace: a second attach is EPERM).
+// - Records are binary, little-endian, self-delimiting (RECORD FORMAT below); the first is
+//   the schema: the call table with each param's kind (trace/calls.ts), so a reader needs
+//   no table of its own but the names of flags.
+// - Memory the arguments point at is copied into the records: inputs at entry, outputs at
+//   exit and only on success; buffers cut at the session's string size (-s), paths whole
+//   up to 4 KiB. A bad pointer is marked (the call will fail with EFAULT), never followed.
+// - A call whose exit comes before any other record (nearly every call) is one CALL record:
+//   its entry is kept aside (hold) and joined to its exit; if anything else must be written
+//   first (another process's record, a signal, the call sleeps), the entry goes as an
+//   ENTER record then. A third fewer bytes, and one record for the reader to parse.
+// - A call that sleeps is recorded at entry and again at exit (the exit record repeats the
+//   args, so a reader that missed the entry — attached while the call slept — still has
+//   them); what other processes did meanwhile comes between, as strace's <unfinished ...>.
+// - Back-pressure: records wait in the session's queue until read. Past SOFT_BYTES queued,
+//   a traced call that may block (a gated one, the preemption check included; any call of a
+//   JS process or a thread, served over a channel: backlog()) waits for the reader before it
+//   runs; calls that cannot wait go on recording up to HARD_BYTES, beyond
+//   which records are dropped and counted (a LOST record says how many). So a reader that
+//   keeps up sees everything, and one that stops slows only the processes it traces.
+// - Count-only sessions (SUMMARY, strace -c): a call's end adds to the session's per-call
+//   counts, errors and time (three typed arrays indexed by call id) and writes no record;
+//   the counts go to the reader as a COUNTS record before each EXITED or DETACHED record.
+//   A counted call costs about what accounting does: no copy, no reader to wait for.
+// - Detach: the process's `trace` goes back to null and it is as if never traced; a call
+//   asleep on the reader is woken and goes on. Closing the descriptor detaches all.
+// - Following (FOLLOW): a child of a traced process is traced from its start (Kernel.register
+//   calls traceRegister before the child runs), whoever spawned it (a WASI or JS process).
+//   NEXT_CHILD arms the session for the caller's next child: how strace runs a program.
+//
+// RECORD FORMAT. Header, 24 bytes: u32 size (the whole record), u8 type, u8 0, u16 call id,
+// u32 pid, i32 tid (0: the main thread; a JS process's lane), f64 time (ms, the kernel's
+// performance.now(); 0 in calls' records unless the session asked for TIMES: the clock
+// costs more than the rest of a record). Then by type:
+//   SCHEMA    UTF-8 JSON { version, strsize, timeOrigin (the wall time, ms since the epoch,
+//             of the clock's 0), calls: [[module, name, [kinds], returnsValue]] }
+//   ENTER     u8 nargs, nargs × i64, captures
+//   (SUMMARY sessions, for strace -c: no ENTER or EXIT records at all — the kernel counts;
+//   see COUNTS.)
+//   EXIT      f64 entry time (NaN: resumed, the entry was not seen), i32 result (an errno,
+//             or the value of a `value` call; -2 RESTART), u8 flags (1 resumed),
+//             u8 nargs, nargs × i64, captures
+//   SIGNAL    u8 signal (Linux), u8 sender known, u32 sender pid, u32 sender uid, u8 SIGCHLD's
+//             si_code (Linux's CLD_*; 0 for other signals), i32 its si_status
+//   STOPPED   u8 signal
+//   EXITED    i32 exit code (-1: killed), u8 signal, u8 core
+//   ATTACHED  u32 ppid, u8 how (0 attach, 1 followed child, 2 spawned), u16 call id it
+//             sleeps in (0xffff none)
+//   DETACHED  nothing
+//   LOST      u32 records dropped
+//   CALL      a call's ENTER and EXIT in one, when nothing came between them (the common
+//             case): EXIT's fields and args, then the entry's captures (u8 count, ...), then
+//             the exit's (u8 count, ...); the header's time is the exit's. A reader can split
+//             it into the two records it stands for.
+//   COUNTS    (SUMMARY sessions) u32 rows, then each: u16 call id, f64 calls, f64 errors,
+//             f64 ms in the call (0 without TIMES): the calls that ended since the last
+//             COUNTS, written before each EXITED and DETACHED record (a reader adds them up)
+// captures: u8 count, then each: u8 param, u8 flags (1 unreadable, 2 cut), u32 full length,
+// u32 n, n bytes. An iovec capture's bytes are u32 count, then per iovec u32 len, u32 n,
+// n bytes; a spawn capture's are the 64-byte request, u32 n + path, u32 n + argv block.
+import { E, FILETYPE } from '../../abi/wasi.ts';
+import { SysError } from '../errors.ts';
+import { OpenFile, WOULD_BLOCK } from '../fd/open-file.ts';
+import { streamStat } from '../fd/stdio.ts';
+import { BLOCK, type ExitStatus, type Process } from '../proc/process.ts';
+import type { Stat } from '../vfs/vnode.ts';
+import { WaitQueue } from '../wait-queue.ts';
+import type { TraceCall } from './calls.ts';
+
+export const REC = {
+  SCHEMA: 1, ENTER: 2, EXIT: 3, SIGNAL: 4, STOPPED: 5, EXITED: 6, ATTACHED: 7, DETACHED: 8, LOST: 9, COUNTS: 10, CALL: 11,
+} as const;
+export const HEADER_BYTES = 24;
+export const EXIT_RESUMED = 1;
+export const CAP_FAULT = 1;
+export const CAP_CUT = 2;
+export const ATTACH_HOW = { ATTACH: 0, FOLLOW: 1, SPAWNED: 2 } as const;
+/** SIGCHLD's si_code, Linux's numbers. */
+const CLD = { EXITED: 1, KILLED: 2, DUMPED: 3, STOPPED: 5, CONTINUED: 6 } as const;
+/** trace_attach's flags. */
+export const TRACE_FLAGS = { FOLLOW: 1, NEXT_CHILD: 2, CLOEXEC: 4, TIMES: 8, SUMMARY: 16 } as const;
+export const TRACE_FLAGS_ALL = 31;
+export const DEFAULT_STRSIZE = 32;
+export const MAX_STRSIZE = 65536;
+/** Paths are captured whole up to this. */
+const PATH_CAP = 4096;
+/** iovecs and array elements captured per call, at most. */
+const MAX_ELEMS = 64;
+export const SOFT_BYTES = 1 << 20;
+export const HARD_BYTES = 16 << 20;
+const CHUNK = 256 << 10;
+/** Chunks read out, kept for the next records (kernel-wide, at most FREE_CHUNKS). */
+const freeChunks: Uint8Array[] = [];
+const FREE_CHUNKS = 16;
+
+type Args = readonly unknown[];
+type AnyHandler = (p: Process, ...args: unknown[]) => number;
+
+// ---- the record being written: one scratch buffer for the kernel (single-threaded) ----
+
+let scratch = new Uint8Array(64 << 10);
+let sdv = new DataView(scratch.buffer);
+let w = 0;
+
+function room(n: number): void {
+  if (w + n <= scratch.length) return;
+  let size = scratch.length * 2;
+  while (size < w + n) size *= 2;
+  const next = new Uint8Array(size);
+  next.set(scratch.subarray(0, w));
+  scratch = next;
+  sdv = new DataView(next.buffer);
+}
+function u8(v: number): void {
+  room(1);
+  scratch[w++] = v;
+}
+function u16(v: number): void {
+  room(2);
+  sdv.setUint16(w, v, true);
+  w += 2;
+}
+function u32(v: number): void {
+  room(4);
+  sdv.setUint32(w, v >>> 0, true);
+  w += 4;
+}
+function i32(v: number): void {
+  room(4);
+  sdv.setInt32(w, v | 0, true);
+  w += 4;
+}
+/** Writes an argument; the caller made room. */
+function arg(v: unknown): void {
+  if (typeof v === 'bigint') sdv.setBigInt64(w, BigInt.asIntN(64, v), true);
+  else {
+    const n = Number(v) | 0;
+    sdv.setInt32(w, n, true);
+    sdv.setInt32(w + 4, n < 0 ? -1 : 0, true);
+  }
+  w += 8;
+}
+function bytes(b: Uint8Array): void {
+  room(b.length);
+  scratch.set(b, w);
+  w += b.length;
+}
+function header(type: number, call: number, pid: number, tid: number, time: number): void {
+  // the size (bytes 0-3) is written by push()/hold() when the record is done
+  scratch[4] = type;
+  scratch[5] = 0;
+  sdv.setUint16(6, call, true);
+  sdv.setUint32(8, pid, true);
+  sdv.setInt32(12, tid, true);
+  sdv.setFloat64(16, time, true);
+  w = HEADER_BYTES;
+}
+
+/** A call asleep (or waiting for the reader) between its entry and its exit. */
+interface OpenCall {
+  pid: number;
+  /** Entry time; NaN when its entry was not recorded (attached while it slept). */
+  t0: number;
+  /** Whether its entry record was written (false: it waits for the reader first). */
+  entered: boolean;
+}
+
+const armedBy = new Map<Process, TraceSession>();
+
+/** A trace session: the processes it traces and the records waiting for its reader. */
+export class TraceSession {
+  readonly owner: Process;
+  readonly follow: boolean;
+  readonly strsize: number;
+  /** Whether records carry times (TIMES: strace -T, -c); else 0, and no clock is read. */
+  readonly timed: boolean;
+  /** SUMMARY (strace -c): count only — no call records; COUNTS before each EXITED or DETACHED. */
+  readonly summary: boolean;
+  readonly procs = new Set<Process>();
+  /** The process whose next child this session traces from its start (NEXT_CHILD). */
+  armed: Process | null = null;
+  closed = false;
+  private readonly calls: readonly TraceCall[];
+  /** trace_filter: 1 for each call recorded; null: all. */
+  private mask: Uint8Array | null = null;
+  private readonly open = new Map<object, OpenCall>();
+  private readonly chunks: { buf: Uint8Array; start: number; end: number }[] = [];
+  queued = 0;
+  private lost = 0;
+  /** SUMMARY: per call id, the calls ended, their errors and ms, since the last COUNTS. */
+  private readonly nCalls: Float64Array;
+  private readonly nErrors: Float64Array;
+  private readonly nMs: Float64Array;
+  private counted = false;
+  /** The entry of the call in progress, not queued yet (hold()): its bytes, and whose it is. */
+  private held = new Uint8Array(4096);
+  private heldDv = new DataView(this.held.buffer);
+  private heldLen = 0;
+  private heldPid = 0;
+  private heldTid = 0;
+  private heldCall = 0;
+  /** Where its captures start (after the args). */
+  private heldCaps = 0;
+  readonly readable = new WaitQueue();
+  private readonly drained = new WaitQueue();
+
+  constructor(owner: Process, calls: readonly TraceCall[], flags: number, strsize: number) {
+    this.owner = owner;
+    this.calls = calls;
+    this.follow = (flags & TRACE_FLAGS.FOLLOW) !== 0;
+    this.timed = (flags & TRACE_FLAGS.TIMES) !== 0;
+    this.summary = (flags & TRACE_FLAGS.SUMMARY) !== 0;
+    this.strsize = strsize;
+    const rows = this.summary ? calls.length : 0;
+    this.nCalls = new Float64Array(rows);
+    this.nErrors = new Float64Array(rows);
+    this.nMs = new Float64Array(rows);
+    const schema = {
+      version: 1, strsize, timeOrigin: performance.timeOrigin,
+      calls: calls.map((c) => [c.module, c.name, c.kinds, c.returnsValue]),
+    };
+    header(REC.SCHEMA, 0, owner.pid, 0, performance.now());
+    bytes(new TextEncoder().encode(JSON.stringify(schema)));
+    this.push();
+  }
+
+  /** No process left and none to come: the reader gets EOF once the queue is read. */
+  get finished(): boolean {
+    return this.closed || (this.procs.size === 0 && this.armed === null);
+  }
+
+  // ---- the queue ----
+
+  /** Queues the record in scratch, after the held entry if there is one. */
+  private push(): void {
+    sdv.setUint32(0, w, true);
+    this.flushHeld();
+    this.enqueue(scratch, w);
+  }
+
+  /** The held entry (see hold()) goes to the queue as an ENTER record: something came between. */
+  private flushHeld(): void {
+    const n = this.heldLen;
+    if (n === 0) return;
+    this.heldLen = 0;
+    this.enqueue(this.held, n);
+  }
+
+  private enqueue(src: Uint8Array, n: number): void {
+    if (this.queued + n > HARD_BYTES || this.closed) {
+      this.lost++;
+      return;
+    }
+    if (this.lost > 0) {
+      const rec = new Uint8Array(HEADER_BYTES + 4);
+      const dv = new DataView(rec.buffer);
+      dv.setUint32(0, rec.length, true);
+      rec[4] = REC.LOST;
+      dv.setFloat64(16, performance.now(), true);
+      dv.setUint32(HEADER_BYTES, this.lost, true);
+      this.lost = 0;
+      this.append(rec, rec.length);
+    }
+    this.append(src, n);
+  }
+
+  private append(src: Uint8Array, n: number): void {
+    let last = this.chunks[this.chunks.length - 1];
+    if (!last || last.buf.length - last.end < n) {
+      const buf = n <= CHUNK ? freeChunks.pop() ?? new Uint8Array(CHUNK) : new Uint8Array(n);
+      last = { buf, start: 0, end: 0 };
+      this.chunks.push(last);
+    }
+    last.buf.set(n === src.length ? src : src.subarray(0, n), last.end);
+    last.end += n;
+    this.queued += n;
+    this.readable.wake();
+  }
+
+  /** Copies queued bytes into dst; WOULD_BLOCK when none and more may come; 0 at the end. */
+  read(dst: Uint8Array): number {
+    if (dst.length === 0) return 0;
+    if (this.queued === 0) return this.finished ? 0 : WOULD_BLOCK;
+    let n = 0;
+    while (n < dst.length && this.chunks.length > 0) {
+      const c = this.chunks[0]!;
+      const k = Math.min(dst.length - n, c.end - c.start);
+      dst.set(c.buf.subarray(c.start, c.start + k), n);
+      c.start += k;
+      n += k;
+      if (c.start === c.end) {
+        if (this.chunks.length === 1) {
+          c.start = 0;
+          c.end = 0;
+          break;
+        }
+        const done = this.chunks.shift()!;
+        if (done.buf.length === CHUNK && freeChunks.length < FREE_CHUNKS) freeChunks.push(done.buf);
+      }
+    }
+    this.queued -= n;
+    if (this.queued < SOFT_BYTES) this.drained.wake();
+    return n;
+  }
+
+  /**
+   * For calls served over a channel (JS processes, threads): a promise to wait on before
+   * serving the next call when the reader is behind, else null.
+   */
+  backlog(): Promise<void> | null {
+    return this.queued >= SOFT_BYTES && !this.closed ? this.drained.wait() : null;
+  }
+
+  private waitForReader(p: Process): number {
+    return p.block(this.drained.wait());
+  }
+
+  /** Whether a call that may wait should first wait for the reader. */
+  private full(p: Process): boolean {
+    return this.queued >= SOFT_BYTES && !this.closed && p.intr === 0;
+  }
+
+  // ---- calls ----
+
+  /**
+   * A traced process's call, its first attempt (the import wrapper's; `gated`: it may
+   * wait). Runs the handler as the wrapper would, recording entry and exit.
+   */
+  call(p: Process, ctx: object, tid: number, tc: TraceCall, h: AnyHandler, args: Args, gated: boolean): number {
+    if (tc.hidden || (this.mask !== null && this.mask[tc.id] === 0)) {
+      if (gated && this.full(p)) return this.waitForReader(p);
+      return invoke(h, p, args);
+    }
+    if (gated && this.full(p)) {
+      this.open.set(ctx, { pid: p.pid, t0: NaN, entered: false });
+      return this.waitForReader(p);
+    }
+    return this.attempt(p, ctx, tid, tc, h, args, this.enter(p, tid, tc, args), false);
+  }
+
+  /** A later attempt of a call that slept (the gate's slow import). */
+  retry(p: Process, ctx: object, tid: number, tc: TraceCall, h: AnyHandler, args: Args): number {
+    if (tc.hidden || (this.mask !== null && this.mask[tc.id] === 0)) {
+      this.open.delete(ctx); // entered before a filter left it out
+      if (this.full(p)) return this.waitForReader(p);
+      return invoke(h, p, args);
+    }
+    const o = this.open.get(ctx);
+    if (o === undefined) return this.attempt(p, ctx, tid, tc, h, args, NaN, true); // attached while it slept
+    if (!o.entered) {
+      if (this.full(p)) return this.waitForReader(p);
+      this.open.delete(ctx);
+      return this.attempt(p, ctx, tid, tc, h, args, this.enter(p, tid, tc, args), false);
+    }
+    this.open.delete(ctx);
+    return this.attempt(p, ctx, tid, tc, h, args, o.t0, Number.isNaN(o.t0));
+  }
+
+  private attempt(p: Process, ctx: object, tid: number, tc: TraceCall, h: AnyHandler, args: Args, t0: number, resumed: boolean): number {
+    let r: number;
+    try {
+      // the common arities without a spread
+      switch (args.length) {
+        case 0: r = h(p); break;
+        case 1: r = h(p, args[0]); break;
+        case 2: r = h(p, args[0], args[1]); break;
+        case 3: r = h(p, args[0], args[1], args[2]); break;
+        case 4: r = h(p, args[0], args[1], args[2], args[3]); break;
+        default: r = h(p, ...args);
+      }
+    } catch (e) {
+      if (!(e instanceof SysError)) throw e; // the process ends (proc_exit, a kill) or a kernel bug
+      r = e.errno;
+    }
+    if (r === BLOCK) {
+      this.flushHeld(); // it sleeps: its entry is there for the reader
+      this.open.set(ctx, { pid: p.pid, t0, entered: true });
+      return r;
+    }
+    this.exit(p, tid, tc, args, r, t0, resumed);
+    return r;
+  }
+
+  /** A JS process's call, before its first attempt (jsproc.ts). */
+  channelEnter(p: Process, ctx: object, tid: number, tc: TraceCall, args: Args): void {
+    if (tc.hidden || (this.mask !== null && this.mask[tc.id] === 0)) return;
+    this.open.set(ctx, { pid: p.pid, t0: this.enter(p, tid, tc, args), entered: true });
+  }
+
+  /** A JS process's call, answered with `r`. */
+  channelExit(p: Process, ctx: object, tid: number, tc: TraceCall, args: Args, r: number): void {
+    const o = this.open.get(ctx);
+    this.open.delete(ctx);
+    if (tc.hidden || (this.mask !== null && this.mask[tc.id] === 0)) return;
+    this.exit(p, tid, tc, args, r, o ? o.t0 : NaN, o === undefined);
+  }
+
+  private enter(p: Process, tid: number, tc: TraceCall, args: Args): number {
+    const t0 = this.timed ? performance.now() : 0;
+    if (this.summary) return t0;
+    const n = args.length;
+    room(HEADER_BYTES + 2 + 8 * n);
+    header(REC.ENTER, tc.id, p.pid, tid, t0);
+    scratch[w++] = n;
+    for (let i = 0; i < n; i++) arg(args[i]);
+    const caps = tc.inCaps;
+    scratch[w++] = caps.length;
+    for (let k = 0; k < caps.length; k++) this.capture(p, tc, caps[k]!, args, 0);
+    sdv.setUint32(0, w, true);
+    this.hold(p.pid, tid, tc.id, HEADER_BYTES + 1 + 8 * n);
+    return t0;
+  }
+
+  /**
+   * Keeps the ENTER record in scratch aside instead of queueing it: if the call's exit comes
+   * next, the two go as one CALL record (exit() writes it); if anything else comes first
+   * (another record, or the call sleeps), it goes to the queue as it is (flushHeld).
+   */
+  private hold(pid: number, tid: number, call: number, capsAt: number): void {
+    this.flushHeld();
+    // no copy: the record's buffer becomes the held one, and the held one the scratch
+    const b = this.held;
+    const bdv = this.heldDv;
+    this.held = scratch;
+    this.heldDv = sdv;
+    scratch = b;
+    sdv = bdv;
+    this.heldLen = w;
+    this.heldPid = pid;
+    this.heldTid = tid;
+    this.heldCall = call;
+    this.heldCaps = capsAt;
+  }
+
+  private exit(p: Process, tid: number, tc: TraceCall, args: Args, r: number, t0: number, resumed: boolean): void {
+    if (this.summary) {
+      const id = tc.id;
+      this.nCalls[id]!++;
+      if (tc.returnsValue ? r < 0 : r !== 0) this.nErrors[id]!++;
+      if (this.timed && !Number.isNaN(t0)) this.nMs[id]! += performance.now() - t0;
+      this.counted = true;
+      return;
+    }
+    const n = args.length;
+    // its entry held and nothing in between: one CALL record (the entry's captures, then the exit's)
+    const held = this.heldLen > 0 && !resumed && this.heldPid === p.pid && this.heldTid === tid && this.heldCall === tc.id;
+    const entryCaps = held ? this.heldLen - this.heldCaps : 0;
+    room(HEADER_BYTES + 16 + 8 * n + entryCaps);
+    header(held ? REC.CALL : REC.EXIT, tc.id, p.pid, tid, this.timed ? performance.now() : 0);
+    sdv.setFloat64(w, t0, true);
+    sdv.setInt32(w + 8, r, true);
+    scratch[w + 12] = resumed ? EXIT_RESUMED : 0;
+    scratch[w + 13] = n;
+    w += 14;
+    for (let i = 0; i < n; i++) arg(args[i]);
+    if (held) {
+      scratch.set(this.held.subarray(this.heldCaps, this.heldLen), w);
+      w += entryCaps;
+      this.heldLen = 0;
+    }
+    if (tc.returnsValue || r !== 0) {
+      scratch[w++] = 0;
+    } else {
+      const rp = tc.retParam;
+      const caps = tc.outCaps;
+      scratch[w++] = caps.length + (rp >= 0 ? 1 : 0);
+      let retVal = 0;
+      if (rp >= 0) retVal = this.capture(p, tc, rp, args, 0);
+      for (let k = 0; k < caps.length; k++) this.capture(p, tc, caps[k]!, args, retVal);
+    }
+    this.push();
+  }
+
+  /**
+   * Writes param i's capture; returns the value read for a ret_* param (what dependent
+   * captures use as their length: bytes moved, events, link length).
+   */
+  private capture(p: Process, tc: TraceCall, i: number, args: Args, retVal: number): number {
+    const kind = tc.kindDefs[i]!;
+    const c = kind.capture!;
+    const m = p.mem;
+    const ptr = Number(args[i]) >>> 0;
+    const next = i + 1 < args.length ? Number(args[i + 1]) >>> 0 : 0;
+    room(10);
+    scratch[w] = i;
+    const at = w + 1;
+    w += 10;
+    const start = w;
+    let full = 0;
+    let flags = 0;
+    let value = 0;
+    try {
+      if (m === null) throw new SysError(E.FAULT);
+      switch (c.how) {
+        case 'path': {
+          full = next;
+          const n = Math.min(next, PATH_CAP);
+          bytes(m.bytes(ptr, n));
+          if (n < full) flags |= CAP_CUT;
+          break;
+        }
+        case 'buf': {
+          full = next;
+          const n = Math.min(next, this.strsize);
+          bytes(m.bytes(ptr, n));
+          if (n < full) flags |= CAP_CUT;
+          break;
+        }
+        case 'fixed': {
+          const size = c.size;
+          full = size;
+          const o = m.check(ptr, size);
+          room(size);
+          const src = m.u8;
+          if (size <= 16) for (let k = 0; k < size; k++) scratch[w + k] = src[o + k]!;
+          else scratch.set(src.subarray(o, o + size), w);
+          if (kind.ret) value = size === 8 ? sdv.getUint32(w, true) + sdv.getUint32(w + 4, true) * 0x100000000 : sdv.getUint32(w, true);
+          w += size;
+          break;
+        }
+        case 'array': {
+          const count = c.at === 'in' ? Number(args[i + (c.countAt ?? 1)]) >>> 0 : retVal;
+          full = count * c.size;
+          const n = Math.min(count, MAX_ELEMS) * c.size;
+          bytes(m.bytes(ptr, n));
+          if (n < full) flags |= CAP_CUT;
+          break;
+        }
+        case 'retbuf': {
+          full = retVal;
+          const n = Math.min(retVal, c.cap === 0 ? this.strsize : c.cap);
+          bytes(m.bytes(ptr, n));
+          if (n < full) flags |= CAP_CUT;
+          break;
+        }
+        case 'iov': {
+          const count = next;
+          const base = m.check(ptr, count * 8);
+          const shown = Math.min(count, MAX_ELEMS);
+          u32(count);
+          let left = c.at === 'out' ? retVal : Infinity;
+          for (let k = 0; k < shown; k++) {
+            const bp = m.dv.getUint32(base + k * 8, true);
+            const bl = m.dv.getUint32(base + k * 8 + 4, true);
+            const moved = Math.min(bl, left);
+            left -= moved;
+            const n = Math.min(moved, this.strsize);
+            u32(bl);
+            const nAt = w;
+            u32(0);
+            const data = m.bytes(bp, n);
+            bytes(data);
+            sdv.setUint32(nAt, n, true);
+            full += moved;
+          }
+          break;
+        }
+        case 'spawn': {
+          full = 64;
+          const base = m.check(ptr, 64);
+          const req = m.u8.slice(base, base + 64);
+          bytes(req);
+          const dv = new DataView(req.buffer);
+          for (const off of [0, 8]) {
+            const sp = dv.getUint32(off, true);
+            const sl = dv.getUint32(off + 4, true);
+            const n = Math.min(sl, PATH_CAP);
+            let b: Uint8Array;
+            try {
+              b = m.bytes(sp, n);
+            } catch {
+              b = new Uint8Array(0);
+            }
+            u32(b.length);
+            bytes(b);
+          }
+          break;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof SysError)) throw e;
+      w = start;
+      flags = CAP_FAULT;
+    }
+    scratch[at] = flags;
+    sdv.setUint32(at + 1, Math.min(full, 0xffffffff), true);
+    sdv.setUint32(at + 5, w - start, true);
+    return value;
+  }
+
+  /**
+   * Records only these calls from now on (trace_filter; null: all), by name in any module:
+   * the others cost a traced process what they cost an untraced one, and a check.
+   * Returns the names not known (nothing is changed then).
+   */
+  setFilter(names: readonly string[] | null): string[] {
+    if (names === null) {
+      this.mask = null;
+      return [];
+    }
+    const mask = new Uint8Array(this.calls.length);
+    const want = new Set(names);
+    for (const c of this.calls) if (want.has(c.name)) mask[c.id] = 1;
+    const unknown = names.filter((n) => !this.calls.some((c) => c.name === n));
+    if (unknown.length === 0) this.mask = mask;
+    return unknown;
+  }
+
+  // ---- processes ----
+
+  attach(p: Process, how: number): void {
+    p.trace = this;
+    this.procs.add(p);
+    header(REC.ATTACHED, 0, p.pid, 0, performance.now());
+    u32(p.ppid);
+    u8(how);
+    const wchan = p.wchan === null ? -1 : this.calls.findIndex((c) => c.name === p.wchan);
+    u16(wchan < 0 ? 0xffff : wchan);
+    this.push();
+  }
+
+  /** SUMMARY: the counts since the last COUNTS record, as one (none: nothing written). */
+  private flushCounts(): void {
+    if (!this.counted) return;
+    this.counted = false;
+    const c = this.nCalls;
+    let rows = 0;
+    for (let i = 0; i < c.length; i++) if (c[i]! > 0) rows++;
+    header(REC.COUNTS, 0, 0, 0, 0);
+    room(4 + rows * 26);
+    sdv.setUint32(w, rows, true);
+    w += 4;
+    for (let i = 0; i < c.length; i++) {
+      if (c[i] === 0) continue;
+      sdv.setUint16(w, i, true);
+      sdv.setFloat64(w + 2, c[i]!, true);
+      sdv.setFloat64(w + 10, this.nErrors[i]!, true);
+      sdv.setFloat64(w + 18, this.nMs[i]!, true);
+      w += 26;
+      c[i] = 0;
+      this.nErrors[i] = 0;
+      this.nMs[i] = 0;
+    }
+    this.push();
+  }
+
+  /** Ends tracing of `p` (trace_detach): it runs on as if never traced. */
+  detach(p: Process): void {
+    if (p.trace !== this) return;
+    this.flushCounts();
+    header(REC.DETACHED, 0, p.pid, 0, performance.now());
+    this.push();
+    this.forget(p);
+  }
+
+  private forget(p: Process): void {
+    p.trace = null;
+    this.procs.delete(p);
+    for (const [ctx, o] of this.open) if (o.pid === p.pid) this.open.delete(ctx);
+    this.drained.wake();
+    if (this.finished) this.readable.wake();
+  }
+
+  /** A signal sent to `p`; `child`: the child whose change of state sent SIGCHLD. */
+  signal(p: Process, sig: number, sender: Process | null, child: Process | null = null): void {
+    header(REC.SIGNAL, 0, p.pid, 0, performance.now());
+    u8(sig);
+    u8(sender !== null ? 1 : 0);
+    u32(sender !== null ? sender.pid : 0);
+    u32(sender !== null ? sender.uid : 0);
+    // SIGCHLD's si_code (Linux's CLD_*) and si_status
+    let code = 0;
+    let status = 0;
+    if (child !== null) {
+      const x = child.exitStatus;
+      if (x !== null) {
+        code = x.signal === null ? CLD.EXITED : x.core ? CLD.DUMPED : CLD.KILLED;
+        status = x.signal ?? x.code ?? 0;
+      } else if (child.stopped) {
+        code = CLD.STOPPED;
+        status = child.reportStop;
+      } else {
+        code = CLD.CONTINUED;
+        status = 18; // SIGCONT
+      }
+    }
+    u8(code);
+    i32(status);
+    this.push();
+  }
+
+  stopped(p: Process, sig: number): void {
+    header(REC.STOPPED, 0, p.pid, 0, performance.now());
+    u8(sig);
+    this.push();
+  }
+
+  exited(p: Process, s: ExitStatus): void {
+    this.flushCounts();
+    header(REC.EXITED, 0, p.pid, 0, performance.now());
+    i32(s.code === null ? -1 : s.code);
+    u8(s.signal ?? 0);
+    u8(s.core ? 1 : 0);
+    this.push();
+    this.forget(p);
+  }
+
+  arm(p: Process): void {
+    this.armed = p;
+    armedBy.set(p, this);
+  }
+
+  private disarm(): void {
+    if (this.armed !== null && armedBy.get(this.armed) === this) armedBy.delete(this.armed);
+    this.armed = null;
+  }
+
+  /** The descriptor closed: detach everything; the records nobody will read go. */
+  close(): void {
+    if (this.closed) return;
+    this.disarm();
+    for (const p of [...this.procs]) this.forget(p);
+    this.closed = true;
+    this.heldLen = 0;
+    this.chunks.length = 0;
+    this.queued = 0;
+    this.drained.wake();
+    this.readable.wake();
+  }
+
+  /** A child of `parent` is registered; traced from its start when this session asked. */
+  static register(child: Process, parent: Process): void {
+    const armed = armedBy.get(parent);
+    if (armed !== undefined && !armed.closed) {
+      armed.disarm();
+      armed.attach(child, ATTACH_HOW.SPAWNED);
+      return;
+    }
+    const s = parent.trace;
+    if (s !== null && s.follow && !s.closed) s.attach(child, ATTACH_HOW.FOLLOW);
+  }
+
+  /** Whether `p` has a session waiting for its next child. */
+  static armedFor(p: Process): boolean {
+    const s = armedBy.get(p);
+    return s !== undefined && !s.closed;
+  }
+
+  /** `p` ended: a session it armed waits for no child any more. */
+  static processEnded(p: Process): void {
+    const armed = armedBy.get(p);
+    if (armed !== undefined) {
+      armed.disarm();
+      if (armed.finished) armed.readable.wake();
+    }
+  }
+}
+
+function invoke(h: AnyHandler, p: Process, args: Args): number {
+  try {
+    return h(p, ...args);
+  } catch (e) {
+    if (e instanceof SysError) return e.errno;
+    throw e;
+  }
+}
+
+/** The descriptor a tracer reads: the session's records as a byte stream. */
+export class TraceFile extends OpenFile {
+  readonly filetype = FILETYPE.UNKNOWN;
+  readonly session: TraceSession;
+
+  constructor(session: TraceSession) {
+    super(true, false, 0);
+    this.session = session;
+  }
+
+  override read(dst: Uint8Array): number {
+    return this.session.read(dst);
+  }
+  override waitReadable(): Promise<void> {
+    return this.session.readable.wait();
+  }
+  override readReady(): number {
+    const s = this.session;
+    return s.queued > 0 ? s.queued : s.finished ? 0 : -1;
+  }
+  override hangup(): boolean {
+    return this.session.finished && this.session.queued === 0;
+  }
+  override stat(): Stat {
+    return streamStat(this.filetype, this.session.queued);
+  }
+  override close(): void {
+    this.session.close();
+  }
+}

@@ -1,0 +1,259 @@
+// strace: traces the system calls of a process inside isokernel (docs/tools.md, "strace").
+//
+//   strace [-fTcv] [-e trace=SET] [-o FILE] [-s N] -p PID       attach; Ctrl-C detaches
+//   strace [-fTcv] [-e trace=SET] [-o FILE] [-s N] PROGRAM ARGS  run PROGRAM traced
+//
+// The kernel records the calls (trace_attach; src/kernel/trace/tracer.ts); this program
+// reads the records (records.ts) and prints them as strace does (format.ts).
+import isokernel from 'isokernel';
+import { Formatter, summaryTable, traceFilter } from './format.ts';
+import { Parser } from './records.ts';
+
+const USAGE = `usage: strace [-fTcvrt] [-e trace=SET] [-o FILE] [-s STRSIZE] -p PID
+       strace [-fTcvrt] [-e trace=SET] [-o FILE] [-s STRSIZE] PROGRAM [ARGS]
+  -p PID      attach to process PID (several: -p 1,2 or -p 1 -p 2; Ctrl-C, SIGINT or
+              SIGTERM detaches)
+  -f          follow children (spawned after the attach)
+  -e trace=SET  only these calls: names and classes (%file %desc %process %signal
+              %network %memory %clock %creds %ipc), comma-separated; !SET inverts
+  -T          time spent in each call
+  -t, -tt, -ttt  wall time of each line (seconds; with µs; since the epoch)
+  -r          time since the previous line
+  -c          count time, calls and errors per call; print a table at the end
+  -o FILE     write the trace to FILE instead of stderr
+  -s STRSIZE  bytes of each buffer to print (default 32)
+  -v          print rights and structs in full
+`;
+
+interface Opts {
+  /** -p: the processes to attach to (several -p, or -p 1,2,3). */
+  pids: number[];
+  follow: boolean;
+  timing: boolean;
+  stamps: number;
+  relative: boolean;
+  summary: boolean;
+  verbose: boolean;
+  filter: string | null;
+  out: string | null;
+  strsize: number;
+  program: string[];
+}
+
+/**
+ * Bytes asked for per read of a trace descriptor (the lines of each read go out in one
+ * write). A quarter of what the kernel queues before a traced process waits for us
+ * (SOFT_BYTES, 1 MiB): the process goes on while we format what we took. Measured with
+ * bench/trace.ts: 64 KiB and 1 MiB reads were both slower.
+ */
+const READ_BYTES = 1 << 18;
+
+function die(msg: string, code = 1): never {
+  isokernel.write(2, `strace: ${msg}\n`);
+  isokernel.exit(code);
+}
+
+function parse(argv: string[]): Opts {
+  const o: Opts = { pids: [], follow: false, timing: false, stamps: 0, relative: false, summary: false, verbose: false, filter: null, out: null, strsize: 32, program: [] };
+  let i = 0;
+  const value = (flag: string, rest: string): string => {
+    if (rest !== '') return rest;
+    const v = argv[++i];
+    if (v === undefined) die(`option requires an argument -- '${flag}'\n${USAGE}`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a === '-h' || a === '--help') {
+      isokernel.write(1, USAGE);
+      isokernel.exit(0);
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    for (let k = 1; k < a.length; k++) {
+      const f = a[k]!;
+      const rest = a.slice(k + 1);
+      switch (f) {
+        case 'f': o.follow = true; continue;
+        case 'T': o.timing = true; continue;
+        case 't': o.stamps = Math.min(3, o.stamps + 1); continue;
+        case 'r': o.relative = true; continue;
+        case 'c': o.summary = true; continue;
+        case 'v': o.verbose = true; continue;
+        case 'p': {
+          for (const v of value(f, rest).split(/[,\s]+/).filter(Boolean)) {
+            if (!/^\d+$/.test(v) || Number(v) <= 0) die(`Invalid process id: '${v}'`);
+            if (!o.pids.includes(Number(v))) o.pids.push(Number(v));
+          }
+          break;
+        }
+        case 'e': {
+          const v = value(f, rest);
+          const eq = v.indexOf('=');
+          const q = eq > 0 ? v.slice(0, eq) : 'trace';
+          if (q !== 'trace' && q !== 't') die(`unsupported qualifier '${q}' (only trace=)`);
+          o.filter = eq > 0 ? v.slice(eq + 1) : v;
+          break;
+        }
+        case 'o': o.out = value(f, rest); break;
+        case 's': {
+          const v = value(f, rest);
+          if (!/^\d+$/.test(v) || Number(v) > 65536) die(`invalid -s argument: '${v}'`);
+          o.strsize = Number(v);
+          break;
+        }
+        default:
+          die(`invalid option -- '${f}'\n${USAGE}`);
+      }
+      break;
+    }
+  }
+  o.program = argv.slice(i);
+  if (o.pids.length === 0 && o.program.length === 0) die(`must have PROG [ARGS] or -p PID\n${USAGE}`);
+  if (o.pids.length > 0 && o.program.length > 0) die('-p PID and PROG [ARGS] cannot both be given');
+  return o;
+}
+
+function errText(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  return err.code ? `${err.code} (${err.message?.replace(/^[A-Z0-9]+: /, '').replace(/, .*$/, '')})` : String(err.message ?? e);
+}
+
+async function main(): Promise<void> {
+  const o = parse(process.argv.slice(2));
+  let outFd = 2;
+  if (o.out !== null) {
+    try {
+      outFd = isokernel.open(o.out, 'w');
+      isokernel.cloexec(outFd);
+    } catch (e) {
+      die(`Can't fopen '${o.out}': ${errText(e)}`);
+    }
+  }
+  // The lines of one read's records, written at once (one write per read)
+  let text = '';
+  const flush = (): void => {
+    if (text === '') return;
+    const t = text;
+    text = '';
+    isokernel.write(outFd, t);
+  };
+  const notes = (line: string): void => {
+    flush();
+    isokernel.write(2, line);
+  };
+  let filter: ((name: string) => boolean) | null = null;
+  const fmt: Formatter = new Formatter(
+    { timing: o.timing, stamps: o.stamps, relative: o.relative, verbose: o.verbose, summary: o.summary, filter: o.filter === null ? null : (name) => filter!(name) },
+    (line) => {
+      text += line;
+    }, notes,
+  );
+  if (o.filter !== null) filter = traceFilter(o.filter, (c) => fmt.classMembers(c), () => fmt.callNames);
+
+  // One trace descriptor per -p (or one armed for PROGRAM's child), read side by side.
+  const fds: number[] = [];
+  let child = 0;
+  const how = { follow: o.follow, strsize: o.strsize, times: o.timing || o.summary || o.stamps > 0 || o.relative, summary: o.summary };
+  if (o.pids.length === 0) {
+    try {
+      fds.push(isokernel.traceAttach(0, { ...how, nextChild: true }));
+    } catch (e) {
+      die(`attach: trace_attach(0): ${errText(e)}`);
+    }
+  }
+  for (const pid of o.pids) {
+    try {
+      fds.push(isokernel.traceAttach(pid, how));
+    } catch (e) {
+      notes(`strace: attach: trace_attach(${pid}): ${errText(e)}\n`);
+    }
+  }
+  if (fds.length === 0) isokernel.exit(1);
+  let detaching = false;
+  const detach = (): void => {
+    if (detaching) return;
+    detaching = true;
+    for (const fd of fds) {
+      try {
+        isokernel.traceDetach(fd, 0);
+      } catch { /* already gone */ }
+    }
+  };
+  if (o.pids.length > 0) for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, detach);
+  const parsers = fds.map(() => new Parser());
+  const feed = (k: number, b: Uint8Array): void => {
+    parsers[k]!.feedTo(b, fmt);
+    flush();
+  };
+  // The schema is each stream's first record, there as soon as the descriptor is: the call
+  // table the filter is checked against, and then given to the kernel (trace_filter), so
+  // that calls left out cost the traced processes nothing.
+  while (fmt.callNames.length === 0) {
+    const b = await isokernel.promises.read(fds[0]!, READ_BYTES);
+    if (b.length === 0) break;
+    feed(0, b);
+  }
+  if (filter !== null) {
+    let names: string[];
+    try {
+      names = fmt.callNames.filter((n) => filter!(n));
+    } catch (e) {
+      detach();
+      die((e as Error).message);
+    }
+    if (names.length < fmt.callNames.length) {
+      for (const fd of fds) {
+        try {
+          isokernel.traceFilter(fd, names);
+        } catch {
+          // an old kernel without trace_filter: strace filters alone
+        }
+      }
+    }
+  }
+
+  if (o.pids.length === 0) {
+    const prog = o.program[0]!;
+    try {
+      child = await isokernel.promises.spawn(prog, o.program, { search: true });
+    } catch (e) {
+      die(`Can't exec '${prog}': ${errText(e)}`);
+    }
+    // Signals for strace go to the program (a terminal's Ctrl-C reaches both already).
+    for (const s of ['SIGTERM', 'SIGHUP'] as const) process.on(s, () => {
+      try {
+        isokernel.kill(child, s);
+      } catch { /* it is gone */ }
+    });
+    process.on('SIGINT', () => {});
+  }
+
+  await Promise.all(fds.map(async (fd, k) => {
+    for (;;) {
+      const b = await isokernel.promises.read(fd, READ_BYTES);
+      if (b.length === 0) return;
+      feed(k, b);
+    }
+  }));
+  flush();
+  if (o.summary) {
+    text += summaryTable(fmt.stats);
+    flush();
+  }
+  let status = 0;
+  if (child !== 0) {
+    const w = await isokernel.promises.wait(child);
+    if (w) status = w.code ?? 128 + (w.status & 0x7f);
+  }
+  if (outFd !== 2) isokernel.close(outFd);
+  process.exitCode = status;
+}
+
+main().catch((e: unknown) => {
+  const err = e as { code?: string; errno?: number };
+  die(err.code ? `${err.code}: ${String((e as Error).message)}` : String((e as Error)?.stack ?? e));
+});
