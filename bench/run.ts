@@ -206,6 +206,15 @@ async function main(): Promise<void> {
     `Node: ${process.version} (V8 ${process.versions.v8})`,
     `load average at start: ${load}, at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews figures)`,
   ];
+  // The floor under every system call (bench/jspi-floor.ts): an empty import from a JSPI
+  // stack, as every isokernel process runs, against the same from a plain export.
+  const floor = parseResults(await runChild(process.execPath, [`${BENCH_DIR}jspi-floor.ts`], ['jspi_floor_plain', 'jspi_floor_promising']));
+  const fp = floor.get('jspi_floor_plain'), fj = floor.get('jspi_floor_promising');
+  if (fp && 'value' in fp && fj && 'value' in fj) {
+    notes.push(`V8's floor under a system call, this run: an empty wasm→JS import costs ${format(fp.value)} ns from a plain export ` +
+      `and ${format(fj.value)} ns from a stack JSPI can suspend, as every isokernel process runs (V8 switches to the central ` +
+      'stack for each JS import call; bench/jspi-floor.ts). node:wasi runs on the central stack and cannot block one process alone.');
+  }
   const noteLines = notes.map((n, i) => `[${i + 1}] ${n}`);
   console.log([...context, '', line(header), ...rows.map(line), '', ...noteLines].join('\n'));
 

@@ -203,6 +203,75 @@ describe('hostfs-confinement', () => {
   });
 });
 
+describe('hostfs-dentry-cache', () => {
+  const pastTrust = () => {
+    const until = performance.now() + 3;
+    while (performance.now() < until); // past VERIFIED_FOR_MS
+  };
+
+  test('a lookup within the trust window is the same vnode; after it, the host is asked again', () => {
+    const { host, root } = sandbox();
+    writeFileSync(join(host, 'f'), 'one');
+    const f = root.lookup('f');
+    // Two lookups inside one millisecond meet the same vnode (tried again if the machine
+    // was too busy to make both within it).
+    let same = false;
+    for (let i = 0; i < 100 && !same; i++) {
+      const a = root.lookup('f');
+      same = root.lookup('f') === a;
+    }
+    assert.ok(same);
+    rmSync(join(host, 'f')); // by a host process: seen once the window has passed
+    pastTrust();
+    throwsErrno(() => root.lookup('f'), E.NOENT);
+    writeFileSync(join(host, 'f'), 'two');
+    const g = root.lookup('f');
+    assert.notEqual(g, f);
+    assert.equal(readAll(g), 'two');
+  });
+
+  test('a kernel unlink, rename or rmdir is seen at once, through another mount too', () => {
+    const { host, fs } = sandbox();
+    const other = new HostFs(host).root();
+    writeFileSync(join(host, 'f'), 'one');
+    mkdirSync(join(host, 'd'));
+    writeFileSync(join(host, 'd', 'x'), 'x');
+    const root = fs.root();
+    root.lookup('f');
+    root.lookup('d').lookup('x');
+    other.unlink('f');
+    throwsErrno(() => root.lookup('f'), E.NOENT);
+    writeFileSync(join(host, 'g'), 'g');
+    root.lookup('g');
+    other.rename('g', other, 'h');
+    throwsErrno(() => root.lookup('g'), E.NOENT);
+    other.lookup('d').unlink('x');
+    throwsErrno(() => root.lookup('d').lookup('x'), E.NOENT);
+    other.rmdir('d');
+    throwsErrno(() => root.lookup('d'), E.NOENT);
+  });
+
+  test('a missing name is never cached: a file made by the host is found at once', () => {
+    const { host, root } = sandbox();
+    throwsErrno(() => root.lookup('late'), E.NOENT);
+    writeFileSync(join(host, 'late'), 'here');
+    assert.equal(readAll(root.lookup('late')), 'here');
+  });
+
+  test('chmod through the kernel changes what the cached vnode shows and allows at open', (t) => {
+    const { host, root } = sandbox();
+    writeFileSync(join(host, 'f'), 'one');
+    const f = root.lookup('f');
+    f.chmod(0o000);
+    assert.equal(f.stat().mode, 0o000);
+    if (process.geteuid?.() !== 0) throwsErrno(() => root.lookup('f').open(false), E.ACCES);
+    else t.diagnostic('running as root: mode 000 opens; the non-root rules are tested on hostAccess');
+    f.chmod(0o640);
+    assert.equal(root.lookup('f').stat().mode, 0o640);
+    assert.equal(readAll(root.lookup('f')), 'one');
+  });
+});
+
 describe('hostfs-io', () => {
   test('create, positioned write and read, truncate, allocate, sync', () => {
     const { host, root } = sandbox();

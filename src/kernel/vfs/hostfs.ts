@@ -65,6 +65,10 @@
 // truncate's open the host's new inode at the final name (never a symlink there: O_NOFOLLOW;
 // never blocking: O_NONBLOCK), which stays inside the root.
 //
+// The same trust makes a dentry cache: lookup of a name whose vnode is still fresh returns
+// that vnode without an lstat (HostFs.dentries), so an open+close of a file just looked up
+// asks the host nothing. Names that do not exist are not cached.
+//
 // The holes, neither of which a guest can open alone: (1) a *host* process racing to swap a
 // directory on the path for a symlink between our check and our use (guests cannot race:
 // every hostfs call is synchronous on the kernel thread, so no guest code runs in between);
@@ -150,6 +154,8 @@ function hostLstat(path: string): BigIntStats {
 const BIGINT = { bigint: true } as const;
 /** How long a passed check is trusted while treeGeneration stands: bounds hole (1) to a race. */
 const VERIFIED_FOR_MS = 1;
+/** Entries in a hostfs's dentry cache before it is emptied (they live 1 ms: a bound on memory only). */
+const DENTRY_CACHE_MAX = 4096;
 const O_NOFOLLOW_NONBLOCK = constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -162,6 +168,14 @@ export class HostFs extends FileSystem {
   /** hostRoot with one trailing '/': a vnode's host path is this and its key (keys hold no '.' or '..'). */
   readonly hostPrefix: string;
   private readonly rootNode: HostVnode;
+  /**
+   * The dentry cache: vnodes by key, as lookup made them. An entry answers a lookup only
+   * while its vnode is fresh() (no guest rename/unlink/rmdir since, and within
+   * VERIFIED_FOR_MS of its lstat), so it trusts a lookup exactly as long as verify() trusts a
+   * check: a host process changing the tree shows up within that bound (FUSE's entry_timeout,
+   * 1 ms here). Only names that exist are kept; at DENTRY_CACHE_MAX entries it starts over.
+   */
+  private readonly dentries = new Map<string, HostVnode>();
 
   /** Errors: KernelError 'HOSTFS_ROOT' when `hostRoot` is missing or not a directory. */
   constructor(hostRoot: string, options: HostFsOptions = {}) {
@@ -191,6 +205,17 @@ export class HostFs extends FileSystem {
   /** Errors: EROFS on a read-only filesystem. */
   checkWritable(): void {
     if (this.readOnly) fail(E.ROFS);
+  }
+
+  /** The cached vnode for `key` if it is still fresh (see `dentries`). */
+  cachedLookup(key: string): HostVnode | undefined {
+    const v = this.dentries.get(key);
+    return v !== undefined && v.fresh() ? v : undefined;
+  }
+
+  remember(key: string, v: HostVnode): void {
+    if (this.dentries.size >= DENTRY_CACHE_MAX) this.dentries.clear();
+    this.dentries.set(key, v);
   }
 }
 
@@ -264,9 +289,12 @@ export class HostVnode extends Vnode {
     this.fs.checkWritable();
     if (this.filetype === FILETYPE.SYMBOLIC_LINK) fail(E.NOTSUP);
     const fd = this.openFd();
-    if (fd !== undefined) return host(() => fchmodSync(fd, mode & 0o7777));
-    this.verify(); // then by path: only a host process racing us could swap it (see the note)
-    host(() => chmodSync(this.hostPath, mode & 0o7777));
+    if (fd !== undefined) host(() => fchmodSync(fd, mode & 0o7777));
+    else {
+      this.verify(); // then by path: only a host process racing us could swap it (see the note)
+      host(() => chmodSync(this.hostPath, mode & 0o7777));
+    }
+    this.hostMode = (this.hostMode & ~0o7777) | (mode & 0o7777); // open's permission check reads it
   }
 
   /** Errors: EROFS, EISDIR, EINVAL (not a regular file), ENOENT, host errors. */
@@ -294,7 +322,11 @@ export class HostVnode extends Vnode {
   override lookup(name: string): HostVnode {
     this.checkDir(name);
     const rel = this.child(name);
-    return new HostVnode(this.fs, rel, this, hostLstat(this.fs.hostPrefix + rel));
+    const cached = this.fs.cachedLookup(rel);
+    if (cached !== undefined) return cached;
+    const v = new HostVnode(this.fs, rel, this, hostLstat(this.fs.hostPrefix + rel));
+    this.fs.remember(rel, v);
+    return v;
   }
 
   /** Host entries whose names are not UTF-8 are left out: a guest could not name them. */
@@ -448,7 +480,7 @@ export class HostVnode extends Vnode {
   }
 
   /** Whether a verify now could only fail by a host process's doing: see the file's note. */
-  private fresh(): boolean {
+  fresh(): boolean {
     return this.verifiedGen === treeGeneration && performance.now() - this.verifiedAt < VERIFIED_FOR_MS;
   }
 
