@@ -376,20 +376,31 @@ const ANALYSIS = `## Where isokernel's time goes
   the isolate's cost of one call: tens of µs, far above the 23 µs wall time bench/jsproc.ts
   measures on an idle machine). So httpd makes as few calls as it can: a hot static file costs 2
   (the read of the request and the write of the response: paths, stats and small files are cached
-  for 1 s); a CGI request ~9 (read, pipe, spawn, close, read, read at EOF, close, wait, write; the
-  script's stat is cached).
-- **CGI: spawning the WASI process** (\`Instance\`, the module instantiated per request; it is
-  compiled once and cached) and the garbage collector on the kernel thread (each process brings a
-  \`WebAssembly.Memory\`), then the channel costs above. A spawn that names a cwd also makes the
-  kernel work out the cwd's path by reading directories (\`pathOf\`, a readdir per level on hostfs):
-  httpd works in its CGI directory so that spawns need no cwd.
-- **Suggested kernel changes** (for the lead; not made here): (1) a cheaper channel for JS calls —
-  spin briefly before sleeping on both sides, re-arm \`waitAsync\` once per lane rather than per
-  reply, or batch several calls per round trip; (2) a spawn action that creates the child's stdout
-  pipe and returns our end (saves pipe + close), and a "read to end of file" call (saves the EOF
-  read); (3) cache a process's cwd path instead of recomputing it with readdirs (\`pathOf\`);
-  (4) hostfs: cache lstat results for read-only image mounts; (5) look at the GC pressure of a
-  \`WebAssembly.Memory\` per short-lived process (a pool of memories reset between processes).
+  for 1 s); a CGI request 6 (read; spawn, which makes the script's stdout pipe and gives httpd its
+  end — the spawn's PIPE action, no pipe() before it nor close() of the script's end after it;
+  read, which also tells that the pipe is at its end — the kernel's read_eof: a script has
+  usually exited by then, so the read at end of file is not made; wait; write; and the close
+  of httpd's end, sent with \`closeLater\`, which nobody waits for — a synchronous close held
+  the isolate for a round trip behind whatever the kernel thread was doing). The script's
+  stat is cached.
+- **CGI: spawning the WASI process**: the module is compiled once and cached; its instance is
+  new for each request, and its memory comes from the kernel's pool (proc/memory-pool.ts: a
+  fresh wasm memory, created and then freed by the GC, cost ~200 µs of a core per request, most
+  of \`Instance\` and much of the garbage collector's time in the profile above before the pool).
+  A spawn that names a cwd also makes the kernel work out the cwd's path by reading directories
+  (\`pathOf\`, a readdir per level on hostfs): httpd works in its CGI directory so that spawns
+  need no cwd.
+- **Measured and not taken** (docs/jsproc.md, "The channel's cost"): spinning before sleeping on
+  either side of the channel, and a reply doorbell in the isolate (one \`waitAsync\` for all its
+  async lanes): no lower CPU per request on this shared 2-vCPU machine.
+- **Suggested kernel changes** (for the lead; not made here): (1) the wait could come with the
+  end of the output (a spawn option that reaps the child and reports its status on its pipe's
+  end); (2) cache a process's cwd path instead of
+  recomputing it with readdirs (\`pathOf\`); (3) hostfs: cache lstat results for read-only image
+  mounts (\`lstat\` in the profile: the script's path, resolved at each spawn); (4) the kernel
+  thread's remaining per-request costs are the TCP write to the client (\`writeBuffer\`), the
+  notify of each reply (\`reply\`) and the GC of each process's objects (\`Accounting\` and the
+  instance).
 - **The machine**: 2 vCPUs shared by wrk, the server and, here, other work (the load average is in
   the header). Apache's CGI figures are fork+exec bound and fall steeply with load (the idle
   baseline in ../shared/baselines is ~1,000 req/s for mod_cgid); compare ratios within one run.`;

@@ -262,8 +262,8 @@ async function main(): Promise<void> {
   console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}shell.ts`], [])}`);
 
   // The system-call tracer (issue 8): untraced, traced by strace and by strace -c, against
-  // the native loop bare and under the host's strace; accounting against the commit before
-  // it; writes bench/results-trace.md.
+  // the native loop bare and under the host's strace; accounting off and on in one process;
+  // the kernel's and strace's shares of a traced call by thread CPU; writes bench/results-trace.md.
   log('tracing: strace overhead against ptrace, accounting overhead (bench/trace.ts)');
   console.log(`\n${await runChild(process.execPath, [`${BENCH_DIR}trace.ts`, '--quick'], [])}`);
 

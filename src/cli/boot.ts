@@ -4,8 +4,8 @@
 // the control socket live) defaults to $ISOKERNEL_STATE, else ./.isokernel-state/default,
 // where the other host commands (ps, logs, service) look for the control socket too.
 import { resolve } from 'node:path';
-import { DEFAULT_STATE_DIR } from './control-client.ts';
 import { prewarmJs, setJsPoolSize } from '../kernel/jsproc/pool.ts';
+import { bootTimelineMark, finishBootTimeline, flushBootTimeline, startBootTimeline } from './boot-timeline.ts';
 
 const USAGE = 'usage: isokernel boot FILE|DIR [--state DIR] [--js-pool N] [--sbin DIR] [--quiet]\n';
 
@@ -44,11 +44,18 @@ export async function boot(args: string[]): Promise<number> {
     return 2;
   }
   const t0 = performance.now();
-  // JS isolates for init, syslogd and crond start booting now, on other threads, while this
-  // one loads the kernel (bootImage adds what the image needs beyond them).
+  if (process.env.ISOKERNEL_DEBUG_BOOT) startBootTimeline();
+  // JS isolates for init, syslogd and crond start booting now, on another thread (one at a
+  // time on two cores: jsproc/pool.ts), while this one loads the kernel (bootImage adds what
+  // the image's JS services need, ahead of syslogd's and crond's).
   setJsPoolSize(0);
   prewarmJs(jsPool ?? 3);
   const { bootImage, BootError } = await import('../image/boot.ts');
+  bootTimelineMark('kernel and image code loaded');
+  // Loaded after the isolates started: it brings node:net.
+  const { DEFAULT_STATE_DIR } = await import('./control-client.ts');
+  /** $ISOKERNEL_STATE, else ./.isokernel-state/default: where `isokernel ps`, `logs`, `service` look too. */
+  const defaultState = (): string => process.env.ISOKERNEL_STATE || DEFAULT_STATE_DIR;
   let booted;
   try {
     booted = await bootImage({ image, stateDir: state ?? defaultState(), ...(sbin ? { sbin } : {}), ...(jsPool !== undefined ? { jsPool } : {}) });
@@ -79,17 +86,17 @@ export async function boot(args: string[]): Promise<number> {
   };
   say(`booted ${booted.manifest.name} ${booted.manifest.version}${booted.digest ? ` (sha256:${booted.digest.slice(0, 12)})` : ''}, state ${resolve(state ?? defaultState())}`);
   booted.ready.then((list) => {
+    flushBootTimeline((s) => process.stderr.write(s), [...booted.kernel.procs.values()].map((p) => ({ pid: p.pid, argv: p.argv, cpuMs: booted.kernel.cpu.cpuTimeNs(p) / 1e6 })));
+    if (process.env.ISOKERNEL_DEBUG_BOOT) setTimeout(() => finishBootTimeline((s) => process.stderr.write(s)), 1500).unref();
     say(`${list.filter((s) => !s.system).length} services ready in ${Math.round(performance.now() - t0)} ms (isokernel ps | logs -f | service status${state ? ` --state ${state}` : ''}; Ctrl-C stops)`);
-  }, (e: Error) => say(`not ready: ${e.message}`));
+  }, (e: Error) => {
+    flushBootTimeline((s) => process.stderr.write(s));
+    say(`not ready: ${e.message}`);
+  });
   const status = await booted.exited;
   await booted.shutdown();
   process.off('SIGTERM', stop);
   process.off('SIGINT', stop);
   say(`init ended: ${status.signal ? `signal ${status.signal}` : `status ${status.code}`}`);
   return status.status;
-}
-
-/** $ISOKERNEL_STATE, else ./.isokernel-state/default: where `isokernel ps`, `logs`, `service` look too. */
-function defaultState(): string {
-  return process.env.ISOKERNEL_STATE || DEFAULT_STATE_DIR;
 }

@@ -1,8 +1,6 @@
-// The host command's entry point (bin/isokernel). It turns on Node's module compile cache
-// first — the kernel's TypeScript sources, type-stripped and compiled, kept on disk between
-// runs (in the system's temporary directory; NODE_COMPILE_CACHE moves it, NODE_DISABLE_COMPILE_CACHE=1
-// turns it off) — so the ~130 modules load in ~0.1 s instead of ~0.4 s; then it runs main.ts.
-// Static imports would be loaded before the cache is on, hence the dynamic import.
+// The host command's entry as TypeScript (`node src/cli/entry.ts ...`, as tests run it): the
+// same as entry.mjs, which bin/isokernel runs. A .ts entry makes Node load its TypeScript
+// stripper before anything else (~130 ms of a core), so the real command starts from the .mjs.
 import { enableCompileCache } from 'node:module';
 
 enableCompileCache();

@@ -1,5 +1,6 @@
 // The host command `isokernel`: run, core, and the commands for images and their tools.
 // Each command's module is loaded when it runs: `isokernel ps` need not load the kernel.
+import dc from 'node:diagnostics_channel';
 
 const USAGE = `usage: isokernel COMMAND [ARGS...]
 
@@ -78,10 +79,30 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Isolates the kernel gave up on (they did not end when terminated: jsproc/guard.ts), followed
+ * through its diagnostics channels so that the CLI need not load the kernel to know.
+ */
+let lostIsolates = 0;
+dc.subscribe('isokernel:jsproc:lost', () => void lostIsolates++);
+dc.subscribe('isokernel:jsproc:found', () => void lostIsolates--);
+
+/**
+ * Ends the host process with `code`. Node joins every worker thread at exit, so a lost
+ * isolate would hang process.exit(): then the host kills itself instead, and says so.
+ */
+function exitWith(code: number): void {
+  if (lostIsolates <= 0) return void process.exit(code);
+  process.stderr.write(`isokernel: ${lostIsolates} JS isolate${lostIsolates === 1 ? '' : 's'} could not be stopped (docs/jsproc.md, ` +
+    `"Containment"); ending the host process with SIGKILL (exit status would have been ${code})\n`, () => {
+    process.kill(process.pid, 'SIGKILL');
+  });
+}
+
 // Flush stdio before exiting: process.exit() would cut a pending asynchronous write.
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
-  setImmediate(() => process.exit(code));
+  setImmediate(() => exitWith(code));
 }, (e: unknown) => {
   process.stderr.write(`isokernel: internal error: ${(e as Error)?.stack ?? e}\n`);
   process.exit(70);

@@ -22,8 +22,8 @@
 //      are JSON lines carrying an id (init-channel.ts, INIT's). Spawned before the control
 //      server so that it is PID 1.
 //   5. `ready` resolves when init reports every service of the manifest running (or ended
-//      cleanly with restart = "no"): the status is asked over the pipe, first every 2 ms,
-//      backing off to 10 ms (a request costs init a wake-up; this is only during boot).
+//      cleanly with restart = "no"): one `wait-ready` request over the pipe, which init
+//      answers when the last service settles (an init without it is polled for the status).
 // shutdown(): SIGTERM to init (which stops services in reverse dependency order), then the
 // kernel kills whatever is left; resolves with init's exit status.
 import { channel as diagChannel } from 'node:diagnostics_channel';
@@ -34,7 +34,7 @@ import posix from 'node:path/posix';
 import { SIG } from '../abi/signals.ts';
 import { errnoName } from '../abi/wasi.ts';
 import { Kernel, type StdioSpec } from '../kernel/kernel.ts';
-import { prewarmJs, setJsPoolSize } from '../kernel/jsproc/pool.ts';
+import { DEFAULT_HEAP_MB, heapMbFor, prewarmJs, setJsPoolSize } from '../kernel/jsproc/pool.ts';
 import type { ExitStatus, Process } from '../kernel/proc/process.ts';
 import type { Loc } from '../kernel/vfs/namespace.ts';
 import { TmpDir, TmpFs } from '../kernel/vfs/tmpfs.ts';
@@ -131,7 +131,8 @@ export async function bootImage(o: BootImageOptions): Promise<BootedImage> {
   // pool's target is left as it is (the host command sets it to 0 first, so that those
   // spawns do not boot replacements on the boot's critical path); it becomes
   // image.js_pool once every service is ready.
-  prewarmJs(o.jsPool ?? bootPoolSize(manifest));
+  if (o.jsPool !== undefined) prewarmJs(o.jsPool);
+  else for (const [heapMb, n] of bootJsHeaps(manifest)) prewarmJs(n, heapMb);
 
   // 2. The kernel and its mounts.
   const stateDir = resolve(o.stateDir);
@@ -225,9 +226,20 @@ export async function bootImage(o: BootImageOptions): Promise<BootedImage> {
   }
 }
 
-/** JS programs that start at boot: init, syslogd, crond (with jobs), the JS services. */
-export function bootPoolSize(m: Manifest): number {
-  return 2 + (m.cron.length > 0 ? 1 : 0) + m.services.filter((s) => /\.(c|m)?(j|t)s$/.test(s.program)).length;
+/**
+ * The JS programs that start at boot, as isolates to boot ahead by heap limit (MiB): init,
+ * syslogd, crond (with jobs) with the default; each JS service with the heap its memory
+ * limit gives (jsproc/pool.ts heapMbFor), booted for it: an isolate's heap limit is fixed
+ * when it starts.
+ */
+export function bootJsHeaps(m: Manifest): Map<number, number> {
+  const heaps = new Map<number, number>([[DEFAULT_HEAP_MB, 2 + (m.cron.length > 0 ? 1 : 0)]]);
+  for (const s of m.services) {
+    if (!/\.(c|m)?(j|t)s$/.test(s.program)) continue;
+    const heapMb = heapMbFor(s.limits.memoryPages ?? Infinity);
+    heaps.set(heapMb, (heaps.get(heapMb) ?? 0) + 1);
+  }
+  return heaps;
 }
 
 function ensureDir(root: TmpDir, parts: string[], mode: number): TmpDir {
@@ -286,23 +298,56 @@ async function waitReady(m: Manifest, ch: InitChannel, exited: Promise<ExitStatu
   const noRestart = new Set(m.services.filter((s) => s.restart === 'no').map((s) => s.name));
   let ended = false;
   void exited.then(() => (ended = true));
-  let delay = 2;
-  for (;;) {
-    if (ended) throw new BootError('init ended before the services were ready');
-    let r: Record<string, unknown> | null = null;
-    try {
-      r = await ch.request({ op: 'service', action: 'status' });
-    } catch (e) {
-      if (ended) throw new BootError('init ended before the services were ready');
-      throw e;
-    }
-    const list = Array.isArray(r?.services) ? (r.services as ServiceStatus[]) : [];
+  const gone = (): BootError => new BootError('init ended before the services were ready');
+  /** The list if every service is ready; null if some are on their way; throws if one failed. */
+  const judge = (list: ServiceStatus[]): ServiceStatus[] | null => {
     const mine = list.filter((s) => names.has(s.name));
     const failed = mine.filter((s) => s.state === 'failed');
     if (failed.length) throw new BootError(`service${failed.length > 1 ? 's' : ''} failed: ${failed.map((s) => s.name).join(', ')}`);
-    if (mine.length === names.size && mine.every((s) => SETTLED.has(s.state) || (noRestart.has(s.name) && s.state === 'stopped'))) return list;
-    await new Promise((res) => setTimeout(res, delay));
-    delay = Math.min(10, delay * 2);
+    return mine.length === names.size && mine.every((s) => SETTLED.has(s.state) || (noRestart.has(s.name) && s.state === 'stopped')) ? list : null;
+  };
+  // init answers `wait-ready` when no service is on its way any more (userland/sbin/init.ts):
+  // one request, answered on the state change that settles the last one. An init without
+  // it (another --sbin) says so, and is asked for the status instead, every 2 ms backing off
+  // to 10 ms; one that ignores it is asked too, from 2 s on, every 200 ms.
+  let stop = false;
+  const ask = async (action: string, timeoutMs?: number): Promise<Record<string, unknown>> => {
+    try {
+      return await ch.request({ op: 'service', action }, timeoutMs);
+    } catch (e) {
+      // init's end closes the channel: the rejection can come before `exited` settles.
+      await Promise.race([exited, new Promise((res) => setTimeout(res, 100))]);
+      if (ended) throw gone();
+      throw e;
+    }
+  };
+  const poll = async (delay: number, max: number): Promise<ServiceStatus[]> => {
+    for (;;) {
+      if (ended) throw gone();
+      const r = await ask('status');
+      const done = judge(Array.isArray(r.services) ? (r.services as ServiceStatus[]) : []);
+      if (done) return done;
+      await new Promise((res) => setTimeout(res, delay));
+      if (stop) return new Promise<never>(() => {}); // the other way answered
+      delay = Math.min(max, delay * 2);
+    }
+  };
+  let polling = false;
+  const byEvent = (async (): Promise<ServiceStatus[]> => {
+    if (ended) throw gone();
+    const r = await ask('wait-ready', 2 ** 31 - 1);
+    polling = true;
+    if (r.ok === false) return poll(2, 10); // not understood
+    // Settled yet not ready (init shutting down ...): asked again, by status.
+    return judge(Array.isArray(r.services) ? (r.services as ServiceStatus[]) : []) ?? poll(2, 10);
+  })();
+  // (Promise.race handles the loser's rejection too.)
+  const byPoll = new Promise<void>((res) => setTimeout(res, 2000).unref())
+    .then(() => (stop || polling ? new Promise<never>(() => {}) : poll(200, 200)));
+  try {
+    return await Promise.race([byEvent, byPoll]);
+  } finally {
+    stop = true;
   }
 }
 

@@ -98,8 +98,18 @@ interface WaitOptions {
 }
 const waitFlags = (o?: WaitOptions): number => (o?.nohang ? 1 : 0) | (o?.untraced ? 2 : 0) | (o?.continued ? 8 : 0);
 
-/** A spawned child's descriptor: one of the parent's, 'null', or a path opened for it. */
-type FdSpec = number | 'null' | { path: string; write?: boolean; append?: boolean };
+/**
+ * A spawned child's descriptor: one of the parent's, 'null', a path opened for it, or (with
+ * spawnPiped) 'pipe': a new pipe that the child reads (fd 0) or writes (any other fd), the
+ * caller's end returned, close-on-exec — no pipe() and close() of the child's end around it.
+ */
+type FdSpec = number | 'null' | 'pipe' | { path: string; write?: boolean; append?: boolean };
+
+/** What spawnPiped gives: the child's pid and, by the child's fd, the caller's end of each 'pipe'. */
+export interface Piped {
+  pid: number;
+  pipes: Record<number, number>;
+}
 
 export interface SpawnOptions {
   env?: Record<string, string> | string[];
@@ -144,13 +154,16 @@ function limitActions(limits: Partial<Record<SpawnLimit, number>>): sys.FileActi
   return out;
 }
 
-function spawnRequest(path: string, argv: readonly string[] | undefined, o: SpawnOptions = {}): sys.SpawnRequest {
+function spawnRequest(path: string, argv: readonly string[] | undefined, o: SpawnOptions = {}, piped = false): sys.SpawnRequest {
   const env = Array.isArray(o.env) ? o.env : Object.entries(o.env ?? process.env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
   const actions: sys.FileAction[] = [];
   for (const [k, spec] of Object.entries(o.fds ?? {})) {
     const fd = Number(k);
     if (typeof spec === 'number') actions.push({ kind: 'dup2', fd: spec, to: fd });
-    else if (spec === 'null') actions.push({ kind: 'open', fd, path: '/dev/null', flags: fd === 0 ? 0x04000000 : 0x10000000 });
+    else if (spec === 'pipe') {
+      if (!piped) throw Object.assign(new TypeError(`isokernel.spawn: fds[${fd}] 'pipe' needs spawnPiped (which returns the pipe's end)`), { code: 'ERR_INVALID_ARG_VALUE' });
+      actions.push({ kind: 'pipe', fd, childReads: fd === 0 });
+    } else if (spec === 'null') actions.push({ kind: 'open', fd, path: '/dev/null', flags: fd === 0 ? 0x04000000 : 0x10000000 });
     else {
       const w = spec.write === true || spec.append === true;
       // wasi-libc's open flags: O_WRONLY | O_CREAT | O_TRUNC (or O_APPEND) for writing.
@@ -218,6 +231,15 @@ export const isokernel = {
     return fd;
   },
   close: (fd: number): void => uv('close', undefined, () => sys.fdClose(fd)),
+  /**
+   * Closes `fd` without waiting for the kernel to have done it (nor for an error: EBADF is
+   * not reported): for a descriptor the caller is done with, on a path where a round trip
+   * matters. The number may stay taken until the kernel has served the close.
+   */
+  closeLater: (fd: number): void => {
+    if (!Number.isInteger(fd) || fd < 0) throw Object.assign(new RangeError(`isokernel.closeLater: bad descriptor ${String(fd)}`), { code: 'ERR_OUT_OF_RANGE' });
+    sys.fdCloseDetached(fd);
+  },
   /** Reads up to `n` bytes (at `pos` if given): a new Uint8Array, empty at end of file. */
   read(fd: number, n = 65536, pos?: number | bigint | null): Uint8Array {
     const b = new Uint8Array(Math.min(n, sys.IO_CHUNK));
@@ -307,6 +329,9 @@ export const isokernel = {
   // ---- processes and signals ----
   /** Starts `path` (argv[0] included in `argv`); returns its pid. Descriptors: see SpawnOptions. */
   spawn: (path: string, argv?: readonly string[], o?: SpawnOptions): number => uv('spawn', path, () => sys.spawn(spawnRequest(path, argv, o))),
+  /** spawn, where fds may say 'pipe': returns the pid and the caller's end of each such pipe. */
+  spawnPiped: (path: string, argv?: readonly string[], o?: SpawnOptions): Piped =>
+    piped(o, uv('spawn', path, () => sys.spawnEx(spawnRequest(path, argv, o, true)))),
   /** Waits for a child (pid -1: any); null with `nohang` when none has changed. */
   wait(pid = -1, o?: WaitOptions): WaitStatus | null {
     const w = uv('wait', undefined, () => sys.wait(pid, waitFlags(o)));
@@ -370,6 +395,13 @@ export const isokernel = {
     async read(fd: number, n = 65536, pos?: number | bigint | null): Promise<Uint8Array> {
       return uvAsync('read', sys.fdReadAsync(fd, n, position(pos)));
     },
+    /**
+     * read, and whether `fd` is at its end now (`eof`: a pipe, empty, with no writer left —
+     * the next read would give an empty array), so that a reader can skip that read.
+     */
+    async readEof(fd: number, n = 65536): Promise<{ data: Uint8Array; eof: boolean }> {
+      return uvAsync('read', sys.fdReadEofAsync(fd, n));
+    },
     async write(fd: number, data: string | Uint8Array, pos?: number | bigint | null): Promise<number> {
       const b = bytes(data);
       let off = 0;
@@ -388,6 +420,9 @@ export const isokernel = {
     async spawn(path: string, argv?: readonly string[], o?: SpawnOptions): Promise<number> {
       return uvAsync('spawn', sys.spawnAsync(spawnRequest(path, argv, o)));
     },
+    async spawnPiped(path: string, argv?: readonly string[], o?: SpawnOptions): Promise<Piped> {
+      return piped(o, await uvAsync('spawn', sys.spawnExAsync(spawnRequest(path, argv, o, true))));
+    },
     async sleep(ms: number): Promise<void> {
       await uvAsync('poll', sys.pollAsync([{ type: 0, timeoutNs: BigInt(Math.max(0, Math.round(ms * 1e6))) }]));
     },
@@ -399,6 +434,13 @@ export const isokernel = {
     },
   },
 };
+
+function piped(o: SpawnOptions | undefined, s: sys.Spawned): Piped {
+  const pipes: Record<number, number> = {};
+  let i = 0;
+  for (const [k, spec] of Object.entries(o?.fds ?? {})) if (spec === 'pipe') pipes[Number(k)] = s.ends[i++]!;
+  return { pid: s.pid, pipes };
+}
 
 function pollSubs(subs: readonly { fd: number; events: 'read' | 'write' }[], timeoutMs?: number): sys.Subscription[] {
   const out: sys.Subscription[] = subs.map((s) => ({ type: s.events === 'write' ? 2 : 1, fd: s.fd }));

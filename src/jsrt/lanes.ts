@@ -240,8 +240,50 @@ export async function callAsyncWeak(n: number, ...args: Arg[]): Promise<number> 
   return callOn(true, n, args);
 }
 
+/**
+ * Lanes carrying a detached call (callDetached): busy until the kernel has answered, which is
+ * looked at only when a lane is wanted — nobody waits for the answer, so it wakes nobody.
+ */
+const detached: Slot[] = [];
+const DETACHED_MAX = 64;
+
+/** An idle lane: a free one, or one whose detached call has been answered. */
+function idleLane(): Slot | undefined {
+  const s = idle.pop();
+  if (s !== undefined) return s;
+  for (let i = 0; i < detached.length; i++) {
+    const d = detached[i]!;
+    if (Atomics.load(d.i32, RESP) === d.seq) {
+      detached.splice(i, 1);
+      return d;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Sends a call on an async lane and does not wait for it: its result is dropped, and its
+ * answer wakes nobody (no Atomics.waitAsync, no promise). For calls whose outcome does not
+ * matter and whose arguments are all in the lane (no pointers into the memory, which would
+ * have to outlive the call): a close of a descriptor the caller is done with. The kernel
+ * serves it as any call (traced, accounted); it is ordered after the caller's earlier calls
+ * only as calls on different lanes are — not at all. Without a lane free, it waits for one.
+ */
+export function callDetached(n: number, ...args: Arg[]): void {
+  // A bounded number at a time: lanes answered are found only by idleLane(), not by a
+  // caller waiting for a lane at the cap (anotherLane()), which only calls that wait free.
+  const s = detached.length < DETACHED_MAX ? idleLane() : undefined;
+  if (s === undefined) {
+    void callOn(true, n, args).catch(() => {});
+    return;
+  }
+  writeArgs(s, n, args);
+  send(s, n);
+  detached.push(s);
+}
+
 async function callOn(weak: boolean, n: number, args: Arg[]): Promise<number> {
-  const s = idle.pop() ?? (await anotherLane());
+  const s = idleLane() ?? (await anotherLane());
   if (!weak) holdRef();
   try {
     writeArgs(s, n, args);

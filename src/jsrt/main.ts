@@ -9,11 +9,13 @@ import { initLanes, laneAnswer } from './lanes.ts';
 import { runMain, resolveMain, type MainSpec } from './loader.ts';
 import { deliverSignal, installProcess, startProcess } from './node/process.ts';
 import { registerBuiltins } from './node/register.ts';
+import { installMemoryGuard, setMemoryLimit } from './memguard.ts';
 import { seal } from './sandbox.ts';
 import * as sys from './sys.ts';
 
 const port = parentPort!;
 seal();
+installMemoryGuard(); // allocations outside the V8 heap checked against the memory limit (memguard.ts)
 installProcess();
 registerBuiltins();
 // Compiled now, while the worker waits in the pool, rather than in the first program's time:
@@ -70,6 +72,7 @@ function parseNodeArgs(argv: readonly string[]): { spec: MainSpec | 'stdin'; arg
 }
 
 function start(job: JsJob): void {
+  setMemoryLimit(job.heapMb * 1048576);
   initLanes(job, port);
   port.unref();
   if (job.main) {

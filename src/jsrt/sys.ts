@@ -12,7 +12,7 @@ import { E, FILETYPE, SIZEOF_DIRENT, SIZEOF_EVENT, SIZEOF_FDSTAT, SIZEOF_FILESTA
 import { CALL_JS_STRIP } from '../kernel/jsproc/protocol.ts';
 import { SysErr } from './errors.ts';
 import {
-  arenaAlloc, arenaReset, call, callAsync, callAsyncWeak, callNumber, dv, heapAlloc, heapFree, u8, views, type Arg,
+  arenaAlloc, arenaReset, call, callAsync, callAsyncWeak, callDetached, callNumber, dv, heapAlloc, heapFree, u8, views, type Arg,
 } from './lanes.ts';
 
 const WASI = 'wasi_snapshot_preview1';
@@ -210,6 +210,25 @@ export function fdReadAsync(fd: number, len: number, pos: bigint | null = null):
   });
 }
 
+/**
+ * fdReadAsync with the kernel's read_eof: `eof` tells that the descriptor is at its end now
+ * (a pipe, empty, with no writer left), so that the next read would give nothing.
+ */
+export function fdReadEofAsync(fd: number, len: number): Promise<{ data: Uint8Array; eof: boolean }> {
+  const n = Math.min(len, IO_CHUNK);
+  return asyncFrame(async (f) => {
+    const iov = f.alloc(8 + 8);
+    const buf = n > 0 ? f.alloc(n) : 0;
+    views();
+    dv.setUint32(iov, buf, true);
+    dv.setUint32(iov + 4, n, true);
+    dv.setUint32(iov + 12, 0, true);
+    ok(await callAsync(k('read_eof'), fd, iov, 1, iov + 8, iov + 12));
+    views();
+    return { data: copyOut(buf, dv.getUint32(iov + 8, true)), eof: dv.getUint32(iov + 12, true) !== 0 };
+  });
+}
+
 export function fdWrite(fd: number, src: Uint8Array, pos: bigint | null = null): number {
   const n = Math.min(src.length, IO_CHUNK);
   return syncFrame((f) => {
@@ -244,6 +263,11 @@ export function fdWriteAsync(fd: number, src: Uint8Array, pos: bigint | null = n
 export function fdWriteAll(fd: number, src: Uint8Array): void {
   let off = 0;
   while (off < src.length) off += fdWrite(fd, src.subarray(off));
+}
+
+/** fd_close without waiting for the kernel (lanes.ts, callDetached): its errno is dropped. */
+export function fdCloseDetached(fd: number): void {
+  callDetached(w('fd_close'), fd);
 }
 
 export function fdClose(fd: number): void {
@@ -700,7 +724,9 @@ export type FileAction =
   /** SETRLIMIT: the child's limit `resource` (an RLIMIT number), RLIM_INFINITY = all ones. */
   | { kind: 'setrlimit'; resource: number; soft: bigint; hard: bigint }
   /** SETIDS: the child's uid and gid (a caller of uid 0 only, for other ids than its own). */
-  | { kind: 'setids'; uid: number; gid: number };
+  | { kind: 'setids'; uid: number; gid: number }
+  /** PIPE: a new pipe, the child's end at `fd` (it reads from it if `childReads`); the caller's end is returned. */
+  | { kind: 'pipe'; fd: number; childReads: boolean };
 
 export interface SpawnRequest {
   path: string;
@@ -718,13 +744,15 @@ export interface SpawnRequest {
 }
 
 const SPAWN_FLAG = { SETPGROUP: 1, SETSID: 2, SETSIGMASK: 4, SETSIGDEF: 8, SEARCH: 16 } as const;
-const ACTION_KIND = { open: 1, close: 2, dup2: 3, chdir: 4, setrlimit: 6, setids: 7 } as const;
+const ACTION_KIND = { open: 1, close: 2, dup2: 3, chdir: 4, setrlimit: 6, setids: 7, pipe: 8 } as const;
+/** PIPE: where the kernel writes the caller's end, in the action. */
+const PIPE_OUT = 24;
 
 function nulJoined(list: readonly string[]): Uint8Array {
   return enc.encode(list.map((s) => s + '\0').join(''));
 }
 
-function writeSpawn(f: Frame, r: SpawnRequest): [number, number] {
+function writeSpawn(f: Frame, r: SpawnRequest): [number, number, number] {
   const req = f.alloc(64);
   const pidOut = f.alloc(4);
   const [pp, pl] = f.str(r.path);
@@ -762,7 +790,8 @@ function writeSpawn(f: Frame, r: SpawnRequest): [number, number] {
     const b = acts + i * 32;
     u8.fill(0, b, b + 32);
     dv.setUint32(b, ACTION_KIND[a.kind], true);
-    if (a.kind === 'open' || a.kind === 'close' || a.kind === 'dup2') dv.setInt32(b + 4, a.fd, true);
+    if (a.kind === 'open' || a.kind === 'close' || a.kind === 'dup2' || a.kind === 'pipe') dv.setInt32(b + 4, a.fd, true);
+    if (a.kind === 'pipe') dv.setInt32(b + 8, a.childReads ? 1 : 0, true);
     if (a.kind === 'dup2') dv.setInt32(b + 8, a.to, true);
     if (a.kind === 'open') dv.setInt32(b + 8, a.flags, true);
     const [p, l] = strs[i]!;
@@ -778,24 +807,46 @@ function writeSpawn(f: Frame, r: SpawnRequest): [number, number] {
     dv.setUint32(b + 12, p, true);
     dv.setUint32(b + 16, l, true);
   });
-  return [req, pidOut];
+  return [req, pidOut, acts];
+}
+
+/** A spawn's child and, for each PIPE action in order, the caller's end of that pipe. */
+export interface Spawned {
+  pid: number;
+  ends: number[];
+}
+
+function spawned(r: SpawnRequest, pidOut: number, acts: number): Spawned {
+  views();
+  const ends: number[] = [];
+  (r.actions ?? []).forEach((a, i) => {
+    if (a.kind === 'pipe') ends.push(dv.getInt32(acts + i * 32 + PIPE_OUT, true));
+  });
+  return { pid: dv.getUint32(pidOut, true), ends };
 }
 
 export function spawn(r: SpawnRequest): number {
-  return syncFrame((f) => {
-    const [req, out] = writeSpawn(f, r);
-    ok(call(k('spawn'), req, out));
-    views();
-    return dv.getUint32(out, true);
-  });
+  return spawnEx(r).pid;
 }
 
 export function spawnAsync(r: SpawnRequest): Promise<number> {
+  return spawnExAsync(r).then((s) => s.pid);
+}
+
+/** spawn, with the caller's ends of the PIPE actions' pipes. */
+export function spawnEx(r: SpawnRequest): Spawned {
+  return syncFrame((f) => {
+    const [req, out, acts] = writeSpawn(f, r);
+    ok(call(k('spawn'), req, out));
+    return spawned(r, out, acts);
+  });
+}
+
+export function spawnExAsync(r: SpawnRequest): Promise<Spawned> {
   return asyncFrame(async (f) => {
-    const [req, out] = writeSpawn(f, r);
+    const [req, out, acts] = writeSpawn(f, r);
     ok(await callAsync(k('spawn'), req, out));
-    views();
-    return dv.getUint32(out, true);
+    return spawned(r, out, acts);
   });
 }
 

@@ -57,6 +57,7 @@ import { type Loc, type Mount, Namespace } from './vfs/namespace.ts';
 import { TmpFs } from './vfs/tmpfs.ts';
 import { FileSystem } from './vfs/vnode.ts';
 import { startJs } from './jsproc/jsproc.ts';
+import { giveBackMemory, POOL_MODULE, POOL_NAME, takeMemory } from './proc/memory-pool.ts';
 import { installNodeMarker, isJsFile, loadHostJs } from './jsproc/program.ts';
 
 // Fault records want whole backtraces.
@@ -715,9 +716,14 @@ export class Kernel {
       return;
     }
     let inst: WebAssembly.Instance;
+    // A module rewritten to import its memory gets a pooled one, zeroed (proc/memory-pool.ts).
+    const spec = prog.memory ?? null;
+    const memory = spec !== null ? takeMemory(spec) : null;
     try {
+      if (memory !== null) (this.imports as Record<string, WebAssembly.ModuleImports>)[POOL_MODULE] = { [POOL_NAME]: memory };
       inst = new WebAssembly.Instance(prog.module, this.imports);
     } catch (e) {
+      if (memory !== null) giveBackMemory(spec!, memory);
       p.error = new KernelError('ENOEXEC', `${prog.name}: cannot instantiate: ${(e as Error).message}`);
       return this.end(p, { code: 126, signal: null });
     }
@@ -734,6 +740,14 @@ export class Kernel {
     }
     this.cpu.leave(p);
     done.then(() => this.end(p, { code: 0, signal: null }), (e: unknown) => this.abnormal(p, prog, e));
+    if (memory !== null) {
+      // Its stack is gone; pooled only if the process has ended with it (not a core file
+      // still being written from its memory, not an exec'd image running on).
+      const back = (): void => {
+        if (p.exitStatus && p.mem === null) giveBackMemory(spec!, memory);
+      };
+      done.then(back, back);
+    }
   }
 
   /**
@@ -753,6 +767,8 @@ export class Kernel {
     let record: FaultRecord;
     if (trap) {
       record = makeFaultRecord(e as Error, trap, p.pid, p.program, prog.functionNames());
+      // Offsets in the module as it was, before its memory became an import (proc/memory-pool.ts).
+      if (prog.memory) for (const f of record.frames) f.offset -= prog.memory.shift;
       if (prog.protection) refineFault(record, p, prog.protection, prog.functionNames());
     } else {
       // A kernel bug in a syscall: the process dies with SIGSYS; the kernel goes on.

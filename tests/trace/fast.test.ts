@@ -9,6 +9,7 @@ import type { Kernel } from '../../src/kernel/kernel.ts';
 import { traceCalls } from '../../src/kernel/trace/calls.ts';
 import { HEADER_BYTES, REC, TRACE_FLAGS, TraceSession } from '../../src/kernel/trace/tracer.ts';
 import { Formatter } from '../../userland/sbin/lib/strace/format.ts';
+import { LineBytes } from '../../userland/sbin/lib/strace/out.ts';
 import { Parser } from '../../userland/sbin/lib/strace/records.ts';
 import { traceKernel, until } from './harness.ts';
 
@@ -43,20 +44,31 @@ function recordTypes(raw: Uint8Array): number[] {
   return out;
 }
 
-/** strace's text for the stream, fed in pieces of `piece` bytes, by the fast path or the general one. */
-function text(raw: Uint8Array, piece: number, fast: boolean, o: ConstructorParameters<typeof Formatter>[0] = {}): string {
+/**
+ * strace's text for the stream, fed in pieces of `piece` bytes, by the fast path or the
+ * general one; `bytes`: the fast path's lines written as bytes (out.ts, as strace does).
+ */
+function text(raw: Uint8Array, piece: number, fast: boolean, o: ConstructorParameters<typeof Formatter>[0] = {}, bytes = false): string {
   let out = '';
+  const lb = new LineBytes();
+  const take = (): void => {
+    out += new TextDecoder().decode(lb.view());
+    lb.clear();
+  };
   const fmt = new Formatter(o, (l) => {
     out += l;
   }, (l) => {
+    if (bytes) take();
     out += `NOTE ${l}`;
   });
+  if (bytes) fmt.writeBytesTo(lb);
   const parser = new Parser();
   for (let at = 0; at < raw.length; at += piece) {
     // each piece in a buffer of its own, as strace reads them
     const b = raw.slice(at, at + piece);
     if (fast) parser.feedTo(b, fmt);
     else for (const r of parser.feed(b)) fmt.push(r);
+    if (bytes) take();
   }
   assert.equal(parser.pending, 0);
   return out;
@@ -92,7 +104,9 @@ describe('tracer fast paths', () => {
       assert.ok(want.split('\n').length > 10, want);
       for (const piece of [raw.length, 4096, 61, 7]) {
         assert.equal(text(raw, piece, true, { timing: true }), want, `${argv.join(' ')} in pieces of ${piece}`);
+        assert.equal(text(raw, piece, true, { timing: true }, true), want, `${argv.join(' ')} in pieces of ${piece}, as bytes`);
         assert.equal(text(raw, piece, true, { verbose: true }), text(raw, raw.length, false, { verbose: true }));
+        assert.equal(text(raw, piece, true, { verbose: true }, true), text(raw, raw.length, false, { verbose: true }));
       }
     }
   });

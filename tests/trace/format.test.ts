@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Formatter, quote, summaryTable, traceFilter, wstatus } from '../../userland/sbin/lib/strace/format.ts';
 import * as N from '../../userland/sbin/lib/strace/names.ts';
+import { LineBytes } from '../../userland/sbin/lib/strace/out.ts';
 import type { TraceRecord } from '../../userland/sbin/lib/strace/records.ts';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -14,6 +15,23 @@ describe('strace decoding', () => {
     assert.equal(quote(bytes('a"b\\c\n\t'), false), '"a\\"b\\\\c\\n\\t"');
     assert.equal(quote(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0x31, 1]), false), '"\\177ELF\\0001\\1"');
     assert.equal(quote(bytes('abc'), true), '"abc"...');
+  });
+
+  it('writes lines as bytes: numbers as String() prints them, non-ASCII as UTF-8, growing as needed', () => {
+    const b = new LineBytes();
+    const nums = [0, 7, 9, 10, 99, 100, -1, -10, 2147483647, -2147483648, 4294967295, 1e12, -(2 ** 40), 12345678];
+    for (const v of nums) {
+      b.int(v);
+      b.byte(0x20);
+    }
+    b.str('é\u2603 ok');
+    assert.equal(new TextDecoder().decode(b.view()), nums.map(String).join(' ') + ' é\u2603 ok');
+    b.clear();
+    const long = 'x'.repeat(3 << 20);
+    b.str(long);
+    b.bytes(new Uint8Array([0x41]));
+    assert.equal(b.n, (3 << 20) + 1);
+    assert.equal(b.view()[3 << 20], 0x41);
   });
 
   it('names flags, signals, errnos and wait statuses', () => {

@@ -7,6 +7,8 @@ import { NODE_PROGRAM } from '../../src/kernel/jsproc/program.ts';
 import type { Kernel } from '../../src/kernel/kernel.ts';
 import { traceCalls } from '../../src/kernel/trace/calls.ts';
 import { HARD_BYTES, SOFT_BYTES, TRACE_FLAGS, TraceSession } from '../../src/kernel/trace/tracer.ts';
+import type { Process } from '../../src/kernel/proc/process.ts';
+import { GuestMemory } from '../../src/kernel/syscall/guest-memory.ts';
 import { Parser, type TraceRecord } from '../../userland/sbin/lib/strace/records.ts';
 import { start, traceKernel, until } from './harness.ts';
 
@@ -72,6 +74,98 @@ describe('tracer', () => {
     assert.equal(st.status, 0, p.output(2).toString());
     assert.equal(p.output(1).toString(), 'done 30000\n');
     assert.equal(recs.filter((r) => r.type === 'lost').length, 0);
+  });
+
+  it('records of any size go whole through the queue, across its 256 KiB chunks', async () => {
+    // sizes around the chunk's size, with -s 65536: records from ~100 bytes to 64 KiB each;
+    // the reader takes odd amounts, so records are cut between reads too
+    const sizes: number[] = [];
+    for (let i = 0; i < 120; i++) sizes.push([1, 700, 4093, 65536, 65537, 300000][i % 6]! + (i % 5));
+    const p = k.spawn({ program: NODE_PROGRAM, args: ['node', '/js/bigwrite.mjs', sizes.join(',')], stdio: ['null', 'capture', 'capture'] });
+    const s = new TraceSession(p, traceCalls(k.syscalls), 0, 65536);
+    s.attach(p, 0);
+    const recs: TraceRecord[] = [];
+    const parser = new Parser();
+    const take = (): void => {
+      for (;;) {
+        const b = new Uint8Array(7777);
+        const n = s.read(b);
+        if (n <= 0) return;
+        recs.push(...parser.feed(b.subarray(0, n)));
+      }
+    };
+    const iv = setInterval(take, 1);
+    const st = await p.exited;
+    clearInterval(iv);
+    await until(() => s.finished, 5000, 'the session to end');
+    take();
+    assert.equal(st.status, 0, p.output(2).toString());
+    assert.equal(parser.pending, 0);
+    const names = traceCalls(k.syscalls);
+    const writes = recs.filter((r) => r.type === 'enter' && names[r.call]!.name === 'fd_write' && r.caps.size > 0);
+    const seen: number[] = [];
+    for (const r of writes) {
+      if (r.type !== 'enter') continue;
+      const c = r.caps.get(1)!;
+      const dv = new DataView(c.data.buffer, c.data.byteOffset, c.data.byteLength);
+      const len = dv.getUint32(4, true);
+      if (dv.getUint32(0, true) !== 1 || !sizes.includes(len)) continue; // the writev, the program's other writes (stdout)
+      const n = dv.getUint32(8, true);
+      assert.equal(n, Math.min(len, 65536));
+      for (let i = 0; i < n; i += 997) assert.equal(c.data[12 + i], (i * 7 + len) & 255, `byte ${i} of a ${len}-byte write`);
+      seen.push(len);
+    }
+    assert.deepEqual(seen, sizes);
+    assert.equal(recs.filter((r) => r.type === 'lost').length, 0);
+  });
+
+  it('a record larger than a chunk, and an entry held across a chunk change, go whole', () => {
+    // a stand-in for a WASI process: the tracer reads its pid, its memory and p.intr only
+    const memory = new WebAssembly.Memory({ initial: 32 });
+    const p = { pid: 77, ppid: 1, wchan: null, intr: 0, mem: new GuestMemory(memory), trace: null } as unknown as Process;
+    const calls = traceCalls(k.syscalls);
+    const write = calls.find((c) => c.name === 'fd_write')!;
+    const s = new TraceSession(p, calls, 0, 65536);
+    s.attach(p, 0);
+    const dv = new DataView(memory.buffer);
+    const u8 = new Uint8Array(memory.buffer);
+    // five iovecs of 64 KiB at 0x10000...; the iovec array at 0x100, the result at 0x200
+    for (let k = 0; k < 5; k++) {
+      dv.setUint32(0x100 + k * 8, 0x10000 * (k + 1), true);
+      dv.setUint32(0x100 + k * 8 + 4, 65536, true);
+      u8.fill(k + 1, 0x10000 * (k + 1), 0x10000 * (k + 2));
+    }
+    const h = (_p: Process, _fd: unknown, _iov: unknown, n: unknown, ret: unknown): number => {
+      dv.setUint32(Number(ret), 65536 * Number(n), true);
+      return 0;
+    };
+    const recs: TraceRecord[] = [];
+    const parser = new Parser();
+    // small writes up to near a chunk's end, then the big one, then small ones again
+    let made = 0;
+    const small = (): void => {
+      s.call(p, p, 0, write, h as never, [1, 0x100, 0, 0x200], false);
+      made++;
+    };
+    while (s.queued < (256 << 10) - 200) small();
+    assert.equal(s.call(p, p, 0, write, h as never, [1, 0x100, 5, 0x200], false), 0);
+    for (let i = 0; i < 100; i++) small();
+    drain(s, recs, parser);
+    const writes = recs.filter((r) => r.type === 'enter' && r.call === write.id);
+    assert.equal(writes.length, made + 1);
+    const big = writes.find((r) => r.type === 'enter' && r.args[2] === 5n)!;
+    assert.ok(big.type === 'enter');
+    const c = big.caps.get(1)!;
+    assert.equal(c.data.length, 4 + 5 * (8 + 65536));
+    for (let k = 0; k < 5; k++) {
+      const at = 4 + k * (8 + 65536);
+      assert.equal(new DataView(c.data.buffer, c.data.byteOffset + at).getUint32(4, true), 65536);
+      assert.ok(c.data.subarray(at + 8, at + 8 + 65536).every((b) => b === k + 1), `iovec ${k}`);
+    }
+    const exit = recs[recs.indexOf(big) + 1]!;
+    assert.ok(exit.type === 'exit' && exit.result === 0 && exit.caps.get(3)!.data.length === 4);
+    assert.equal(parser.pending, 0);
+    s.close();
   });
 
   it('attaches to a process asleep in a call: its exit comes resumed; detach leaves it untraced', async () => {

@@ -1011,6 +1011,7 @@ function load() {
   }
 }
 var manifest = load();
+var UTC_ZONES = /* @__PURE__ */ new Set(["UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"]);
 reaper.start();
 for (const spec of manifest?.cron ?? []) {
   const job = { spec, cron: null, running: /* @__PURE__ */ new Set() };
@@ -1019,7 +1020,9 @@ for (const spec of manifest?.cron ?? []) {
     continue;
   }
   try {
-    job.cron = new Y(spec.schedule, { name: spec.name, timezone: spec.timezone || "UTC", mode: "5-or-6-parts" }, () => run(job, "scheduled"));
+    const tz = spec.timezone || "UTC";
+    const zone = UTC_ZONES.has(tz) ? { utcOffset: 0 } : { timezone: tz };
+    job.cron = new Y(spec.schedule, { name: spec.name, ...zone, mode: "5-or-6-parts" }, () => run(job, "scheduled"));
     jobs.push(job);
     const next = job.cron.nextRun();
     log.info(`job ${spec.name}: "${spec.schedule}" (${spec.timezone || "UTC"}), next run ${next ? next.toISOString() : "never"}`);

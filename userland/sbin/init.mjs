@@ -232,7 +232,9 @@ import isk4 from "isokernel";
 
 // initlib/readiness.ts
 import isk3 from "isokernel";
+var POLL_FAST_MS = 5;
 var POLL_MS = 25;
+var FAST_FOR_MS = 2e3;
 var sockets = isk3;
 async function tcpOnce(port) {
   const fd = sockets.socket("inet", "stream");
@@ -276,7 +278,7 @@ async function waitReady(r, ctx) {
     if (ok) return { ok: true };
     if (!ctx.alive()) return { ok: false, why: "exited before it was ready" };
     if (expired()) return { ok: false, why: `not ready after ${r.timeoutMs} ms (${what})` };
-    const pause = r.type === "command" ? r.intervalMs : POLL_MS;
+    const pause = r.type === "command" ? r.intervalMs : Date.now() - start < FAST_FOR_MS ? POLL_FAST_MS : POLL_MS;
     const left = r.timeoutMs > 0 ? r.timeoutMs - (Date.now() - start) : pause;
     await isk3.promises.sleep(Math.max(1, Math.min(pause, left)));
   }
@@ -334,6 +336,8 @@ var Supervisor = class {
   reaper;
   log;
   shuttingDown = false;
+  /** Called after every change of a unit's state (init's `wait-ready` requests). */
+  onChange = null;
   constructor(reaper2, log2) {
     this.reaper = reaper2;
     this.log = log2;
@@ -412,6 +416,7 @@ var Supervisor = class {
     u.state = s;
     u.since = Date.now();
     u.reason = reason;
+    this.onChange?.();
   }
   fail(u, reason) {
     this.setState(u, "failed", reason);
@@ -712,7 +717,7 @@ function systemService(name, script) {
 var manifest = loadManifest();
 var system = [];
 reaper.start();
-var syslogd = path.join(SBIN, "syslogd.ts");
+var syslogd = [path.join(SBIN, "syslogd.mjs"), path.join(SBIN, "syslogd.ts")].find(exists) ?? path.join(SBIN, "syslogd.ts");
 var logsWanted = manifest !== null && (manifest.logs.files.length > 0 || manifest.logs.remote !== null);
 if (logsWanted && exists(syslogd)) system.push(sup.add(systemService("syslogd", syslogd), true));
 else if (logsWanted) log.error(`${syslogd} not found: no syslogd`);
@@ -778,6 +783,7 @@ async function handle(req) {
   if (req.op !== "service") return { ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
   const action = req.action;
   const name = typeof req.name === "string" && req.name !== "" ? req.name : null;
+  if (action === "wait-ready") return { ok: true, services: await settled() };
   if (action === "status") {
     if (name === null) return { ok: true, services: [...sup.units.values()].map((u3) => u3.status()) };
     const u2 = sup.units.get(name);
@@ -815,6 +821,28 @@ async function handle(req) {
   }
   return { ok: true, services: [u.status()] };
 }
+var settledWaiters = [];
+function isSettled() {
+  if (stopping) return true;
+  for (const u of sup.units.values()) {
+    if (u.system || u.state === "running" || u.state === "failed") continue;
+    if (u.state === "stopped" && u.spec.restart === "no") continue;
+    return false;
+  }
+  return true;
+}
+function settled() {
+  return new Promise((resolve) => {
+    settledWaiters.push(resolve);
+    checkSettled();
+  });
+}
+function checkSettled() {
+  if (settledWaiters.length === 0 || !isSettled()) return;
+  const list = [...sup.units.values()].map((u) => u.status());
+  for (const w of settledWaiters.splice(0)) w(list);
+}
+sup.onChange = checkSettled;
 async function serve() {
   if (!control) return;
   let buf = "";

@@ -110,7 +110,9 @@ reaper.start();
 
 // syslogd first, when the manifest has logs to write or forward (without it, log records
 // go to the host's stderr). The queue holds records until it reads them: nothing waits.
-const syslogd = path.join(SBIN, 'syslogd.ts');
+// The bundle (userland/sbin/build.sh) is what runs when it is there: one module to load
+// instead of six, on the boot's path; syslogd.ts is its source.
+const syslogd = [path.join(SBIN, 'syslogd.mjs'), path.join(SBIN, 'syslogd.ts')].find(exists) ?? path.join(SBIN, 'syslogd.ts');
 const logsWanted = manifest !== null && (manifest.logs.files.length > 0 || manifest.logs.remote !== null);
 if (logsWanted && exists(syslogd)) system.push(sup.add(systemService('syslogd', syslogd), true));
 else if (logsWanted) log.error(`${syslogd} not found: no syslogd`);
@@ -193,6 +195,7 @@ async function handle(req: Request): Promise<Record<string, unknown>> {
   if (req.op !== 'service') return { ok: false, error: `unknown op ${JSON.stringify(req.op)}` };
   const action = req.action;
   const name = typeof req.name === 'string' && req.name !== '' ? req.name : null;
+  if (action === 'wait-ready') return { ok: true, services: await settled() };
   if (action === 'status') {
     if (name === null) return { ok: true, services: [...sup.units.values()].map((u) => u.status()) };
     const u = sup.units.get(name);
@@ -231,6 +234,34 @@ async function handle(req: Request): Promise<Record<string, unknown>> {
   }
   return { ok: true, services: [u.status()] };
 }
+
+/**
+ * `wait-ready` (the kernel's boot, src/image/boot.ts): the status of every unit once no
+ * manifest service is on its way — each running (ready), failed, or stopped for good
+ * (restart "no") — or init is shutting down. Answered when a state change makes it so.
+ */
+const settledWaiters: ((s: ReturnType<Unit['status']>[]) => void)[] = [];
+function isSettled(): boolean {
+  if (stopping) return true;
+  for (const u of sup.units.values()) {
+    if (u.system || u.state === 'running' || u.state === 'failed') continue;
+    if (u.state === 'stopped' && u.spec.restart === 'no') continue;
+    return false;
+  }
+  return true;
+}
+function settled(): Promise<ReturnType<Unit['status']>[]> {
+  return new Promise((resolve) => {
+    settledWaiters.push(resolve);
+    checkSettled();
+  });
+}
+function checkSettled(): void {
+  if (settledWaiters.length === 0 || !isSettled()) return;
+  const list = [...sup.units.values()].map((u) => u.status());
+  for (const w of settledWaiters.splice(0)) w(list);
+}
+sup.onChange = checkSettled;
 
 async function serve(): Promise<void> {
   if (!control) return; // init run by hand: no requests

@@ -185,6 +185,23 @@ export function slicePending(dirty: CallSlot[]): boolean {
   return dirty.length !== 0 || ioPending.length !== 0;
 }
 
+let syscallPath = true;
+
+/**
+ * Whether import wrappers built from now on count and sample calls (true but in benches):
+ * bench/acct.ts and bench/trace.ts boot a kernel with it off beside one with it on, in the
+ * same process, and the difference between them is what accounting costs the syscall path.
+ * With it off, calls are not counted by name nor timed, and syscall loops are not preempted
+ * from the syscall path (isk-guard.ts, preemptSoon): never for real use.
+ */
+export function setSyscallAccounting(on: boolean): void {
+  syscallPath = on;
+}
+
+export function syscallAccounting(): boolean {
+  return syscallPath;
+}
+
 /**
  * For a call of `nr` on the wrapper's slow path, the `n`th of the running slice: whether it
  * is to be timed, and the value of n at which the next call takes the slow path. Timed: a

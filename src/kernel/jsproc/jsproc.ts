@@ -25,9 +25,11 @@
 // - Ending. The runtime ends the process with proc_exit when Node would exit (the event loop
 //   drained, process.exit(), an uncaught exception after printing it): the isolate then
 //   waits forever in that call and is terminated in the background. A kill terminates it
-//   and the process ends when it is gone. Reaching the heap limit ends it with SIGABRT and a
-//   fault record (Node itself aborts there). If the isolate ends by itself, its exit code is
-//   the status.
+//   and the process ends when it is gone — or, if it is not gone after a grace period, all
+//   the same (guard.ts gives the isolate up). Reaching the heap limit ends it with SIGABRT
+//   and a fault record (Node itself aborts there); passing the memory limit outside the
+//   heap (ArrayBuffers: guard.ts's watchdog) with SIGKILL and a fault record. If the
+//   isolate ends by itself, its exit code is the status.
 // - Trust. The isolate is the process: nothing it sends is believed. Calls are system calls,
 //   checked as any; messages are checked for shape; lanes are capped (JS_MAX_LANES).
 import { chargeChannelCall, countChannelCall, heapProbe } from '../acct/acct.ts';
@@ -43,6 +45,7 @@ import type { SyscallDef } from '../syscall/dispatch.ts';
 import { GuestMemory } from '../syscall/guest-memory.ts';
 import { procFault } from '../trace/channels.ts';
 import { traceCalls } from '../trace/calls.ts';
+import { GARBAGE_SLACK, graceAfterTerminate, unwatch, watch, type Guarded } from './guard.ts';
 import { claimWorker, heapMbFor, type JsWorker } from './pool.ts';
 import { CALL_JS_STRIP, JS_MAX_LANES, JS_STRIP_MAX, type JsJob, type ToWorker } from './protocol.ts';
 import { stripTypes } from './strip.ts';
@@ -54,6 +57,7 @@ const MEMORY_MAX_PAGES = 1024;
 const INITIAL_ASYNC_LANES = 2;
 /** How often the CPU limit of a JS process is looked at, when it has one (ms). */
 const CPU_WATCH_MS = 50;
+const MIB = 1 << 20;
 
 /** What a fault record says when a JS process reached its heap limit. */
 export interface JsFaultRecord extends FaultRecord {
@@ -131,6 +135,8 @@ class JsProcess {
   /** The largest CPU time a request reported before workerNs was known (run()). */
   private seenNs = 0;
   private cpuWatch: NodeJS.Timeout | null = null;
+  /** The memory watchdog's view of this process (guard.ts). */
+  private guarded: Guarded | null = null;
   private settle!: (o: Outcome) => void;
   readonly done: Promise<void>;
 
@@ -197,6 +203,7 @@ class JsProcess {
     };
     this.post(job);
     p.acct.heapProbe = heapProbe(p, w); // /proc's memory figures (acct/acct.ts)
+    this.guard(w);
     // The worker booted ahead of need (pool.ts): its CPU time so far is the pool's, not this
     // process's. Its clock is read asynchronously; what requests report before the answer
     // is charged once it is known (account()).
@@ -458,12 +465,47 @@ class JsProcess {
     this.cpuWatch = setTimeout(tick, CPU_WATCH_MS);
   }
 
+  /** Puts the process under the memory watchdog (guard.ts). */
+  private guard(w: JsWorker): void {
+    const lane0 = this.lanes.get(0)!;
+    this.guarded = {
+      pid: this.p.pid,
+      limitBytes: this.heapMb * MIB,
+      worker: () => (this.finished ? null : w.worker),
+      blocked: () => lane0.sleeping !== null,
+      measured: (used, total) => {
+        this.p.acct.heapUsed = used;
+        this.p.acct.heapTotal = total;
+      },
+      overLimit: (why) => this.outOfMemory(why),
+    };
+    watch(this.guarded);
+  }
+
+  /** Over its memory limit outside the V8 heap (or unmeasurable and growing): SIGKILL and a fault record. */
+  private outOfMemory(why: { used: number; external: number } | { silentMs: number; grewBytes: number }): void {
+    if (this.finished) return;
+    const mb = (n: number): string => (n / MIB).toFixed(1);
+    const message = 'external' in why
+      ? `heap in use ${mb(why.used)} MiB + external memory (ArrayBuffers, Buffers, typed arrays) ${mb(why.external)} MiB, over the limit of ${this.heapMb} MiB (+ ${GARBAGE_SLACK / MIB} MiB for garbage)`
+      : `the isolate did not answer for ${why.silentMs} ms while the host grew by ${mb(why.grewBytes)} MiB (limit ${this.heapMb} MiB)`;
+    const record: JsFaultRecord = {
+      time: new Date(), pid: this.p.pid, program: this.p.program, signal: SIG.KILL, signalName: signalName(SIG.KILL),
+      kind: 'external' in why ? `JavaScript process out of memory (limit ${this.heapMb} MiB)` : `JavaScript isolate unresponsive and growing (limit ${this.heapMb} MiB)`,
+      message, frames: [], address: null, heapMb: this.heapMb,
+    };
+    this.p.fault = record;
+    procFault.publish(record);
+    this.finish({ ok: false, error: new Killed(SIG.KILL) });
+  }
+
   // ---- the end ----
 
   finish(o: Outcome): void {
     if (this.finished) return;
     this.finished = true;
     if (this.cpuWatch) clearTimeout(this.cpuWatch);
+    if (this.guarded) unwatch(this.guarded);
     this.p.interrupt(); // ends watchSignals' sleep
     for (const l of this.lanes.values()) {
       l.server.close();
@@ -479,6 +521,9 @@ class JsProcess {
     const exiting = !o.ok && o.error instanceof ProcExit && w !== null && !w.dead;
     if (!w || w.dead) return this.settle(o);
     const gone = w.terminate();
+    // An isolate that does not end is given up after a grace period (guard.ts): the process
+    // ends for the kernel all the same.
+    graceAfterTerminate(w.worker, gone, { pid: this.p.pid, program: this.p.program }, () => this.settle(o));
     if (exiting) return this.settle(o);
     gone.then(() => this.settle(o), () => this.settle(o));
   }

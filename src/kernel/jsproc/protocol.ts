@@ -73,12 +73,20 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
+  /** Before 'ready', when asked (JsBootData.wantCache): the runtime's V8 code cache (runtime-pack.ts). */
+  | { type: 'code-cache'; data: Record<string, Uint8Array> | null }
   /** An async lane: a fresh slot of SLOT_BYTES, not used until 'lane-ok'. */
   | { type: 'lane'; id: number; slot: SharedArrayBuffer };
 
 /** What a booting worker is given (workerData): the runtime's own modules, types stripped. */
 export interface JsBootData {
-  /** Source by path relative to src/ ("jsrt/main.ts", "abi/wasi.ts", ...). */
-  sources: Record<string, string>;
-  entry: string;
+  /**
+   * The runtime pack (runtime-pack.ts): the modules' sources by path relative to src/
+   * ("jsrt/main.ts", "abi/wasi.ts", ...) and the entry.
+   */
+  pack: Uint8Array;
+  /** V8's code cache of the modules (runtime-pack.ts), when there is one. */
+  cache?: Uint8Array;
+  /** Make the code cache and send it before 'ready' (none yet, or it was rejected). */
+  wantCache?: boolean;
 }

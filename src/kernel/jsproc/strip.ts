@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsBootData } from './protocol.ts';
+import { buildPack, encodeCodeCache, loadCodeCache, loadPack, packModules, type PackedFile, saveCodeCache, savePack, statSource } from './runtime-pack.ts';
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url));
 const RUNTIME_ENTRY = 'jsrt/main.ts';
@@ -107,28 +108,95 @@ function diskCache(): string | null {
   return cacheDir;
 }
 
-let boot: JsBootData | null = null;
+/** The runtime pack (runtime-pack.ts) isolates are given, made or found on first use. */
+let pack: Uint8Array | null = null;
+/** Its module paths. */
+let packed: Set<string> = new Set();
+/**
+ * What the code cache on disk is for: a digest of the pack's bytes (V8 checks a cache
+ * against its source's length only), null without a disk cache.
+ */
+let stamp: string | null = null;
+/** The runtime's V8 code cache: undefined until looked up on disk, null when there is none. */
+let codeCache: Uint8Array | null | undefined;
+/** An isolate was asked to make the code cache and has not answered yet. */
+let codeCacheAsked = false;
 
 /**
  * The runtime's modules (src/jsrt/ and the kernel files they import), types stripped, by
- * path relative to src/: read and stripped on first use, then kept for the host's life.
+ * path relative to src/, packed (runtime-pack.ts): from the disk cache when current, else
+ * read and stripped (and the pack written there); then kept for the host's life.
  */
-export function runtimeSources(): JsBootData {
-  if (boot) return boot;
+function runtimePack(): Uint8Array {
+  if (pack) return pack;
+  const dir = diskCache();
+  const found = dir === null ? null : loadPack(dir, SRC);
+  if (found) {
+    pack = found.pack;
+    stamp = createHash('sha256').update(pack).digest('base64url');
+    packed = packModules(pack);
+    return pack;
+  }
   const sources: Record<string, string> = {};
+  const files: PackedFile[] = [];
+  let statted = dir !== null;
   const todo = [RUNTIME_ENTRY];
   while (todo.length > 0) {
     const rel = todo.pop()!;
     if (Object.hasOwn(sources, rel)) continue;
+    const st = statSource(SRC, rel); // before reading: a change meanwhile makes the pack stale, not wrong
     const code = stripTypes(readFileSync(SRC + rel, 'utf8'));
     sources[rel] = code;
+    if (st) files.push(st);
+    else statted = false;
     for (const spec of importsOf(code)) {
       if (!spec.startsWith('.')) continue; // node: builtins
       todo.push(joinRel(rel, spec));
     }
   }
-  boot = { sources, entry: RUNTIME_ENTRY };
-  return boot;
+  // A file changed less than 2 s ago may change again within its mtime's granularity
+  // (a few ms on some filesystems) without its size changing: not packed for the next
+  // host processes (as git treats "racily clean" files), which build the pack again.
+  const racy = files.some((f) => f[2] > Date.now() - 2000);
+  pack = buildPack(SRC, statted ? files : null, RUNTIME_ENTRY, sources).pack;
+  stamp = dir === null ? null : createHash('sha256').update(pack).digest('base64url');
+  packed = new Set(Object.keys(sources));
+  if (dir !== null && statted && !racy) savePack(dir, SRC, pack);
+  return pack;
+}
+
+/**
+ * What a booting isolate is given (pool.ts workerData): the runtime pack, with its V8 code
+ * cache when there is one, else (one isolate at a time) the request to make it.
+ */
+export function runtimeBootData(): JsBootData {
+  const p = runtimePack();
+  if (codeCache === undefined) codeCache = stamp === null ? null : loadCodeCache(diskCache()!, SRC, stamp);
+  if (codeCache) return { pack: p, cache: codeCache };
+  if (codeCacheAsked) return { pack: p };
+  codeCacheAsked = true;
+  return { pack: p, wantCache: true };
+}
+
+/**
+ * A code cache from an isolate before its `ready` (pool.ts), or null: that isolate's V8
+ * rejected the one it was given. Kept for the next isolates, and on disk for the next hosts.
+ */
+export function takeCodeCache(data: unknown): void {
+  codeCacheAsked = false;
+  if (data === null) {
+    codeCache = null; // rejected: the next isolate makes one again
+    return;
+  }
+  const c = encodeCodeCache(data, packed, stamp);
+  if (c === null) return;
+  codeCache = c;
+  if (stamp !== null) saveCodeCache(diskCache()!, SRC, c);
+}
+
+/** An isolate that was asked for the code cache booted without sending one (or died): ask the next. */
+export function codeCacheAnswered(): void {
+  codeCacheAsked = false;
 }
 
 /** The specifiers a stripped module imports or re-exports (the runtime is written so this sees them all). */

@@ -13,6 +13,7 @@ import { lineTableOf, type LineTable, type SourceLoc } from './dwarf.ts';
 import { THREAD_SPAWN_MODULE, threadSpec, type ThreadSpec } from './thread-module.ts';
 import { DEFAULT_INSTRUMENT, variantKey, type InstrumentOptions, type ProtectionInfo } from './instrument.ts';
 import { compileProtected } from './protect.ts';
+import { importMemory, POOL_MODULE, type PooledMemorySpec } from './memory-pool.ts';
 
 export interface Program {
   readonly module: WebAssembly.Module;
@@ -39,6 +40,11 @@ export interface Program {
    * DWARF line table (proc/dwarf.ts, parsed on first use); null without one.
    */
   sourceAt?(offset: number): SourceLoc | null;
+  /**
+   * Set when the module was rewritten to import its memory (proc/memory-pool.ts): the limits
+   * of the memory the kernel gives each instance.
+   */
+  readonly memory?: PooledMemorySpec | null;
 }
 
 interface PathEntry {
@@ -121,12 +127,27 @@ export class Loader {
     if (hit) return hit;
     const { code, custom } = splitCustomSections(bytes);
     let compiled;
+    // The module as compiled (after instrumentation) imports its memory, so that the kernel
+    // can give it a pooled one (proc/memory-pool.ts).
+    let memory: PooledMemorySpec | null = null;
+    const poolMemory = (b: Uint8Array): Uint8Array => {
+      const r = importMemory(b);
+      memory = r?.spec ?? null;
+      return r?.bytes ?? b;
+    };
     try {
-      compiled = await compileProtected(code, custom.get('name'), protect, name, hash);
+      try {
+        compiled = await compileProtected(code, custom.get('name'), protect, name, hash, poolMemory);
+      } catch (e) {
+        // Not a rewrite's fault unless the module compiles as it is: then it runs unpooled.
+        if (memory === null) throw e;
+        memory = null;
+        compiled = await compileProtected(code, custom.get('name'), protect, name, hash);
+      }
     } catch (e) {
       throw new KernelError('ENOEXEC', `${name}: invalid WebAssembly module: ${(e as Error).message}`);
     }
-    const program = this.check(compiled.module, hash, name, custom, code, compiled.protection);
+    const program = this.check(compiled.module, hash, name, custom, code, compiled.protection, memory);
     this.byHash.set(key, program);
     return program;
   }
@@ -140,9 +161,10 @@ export class Loader {
   }
 
   private check(module: WebAssembly.Module, hash: string, name: string, custom: Map<string, Uint8Array>,
-    bytes: Uint8Array | null = null, protection: ProtectionInfo | null = null): Program {
+    bytes: Uint8Array | null = null, protection: ProtectionInfo | null = null, memory: PooledMemorySpec | null = null): Program {
     const threads = threadSpec(module, bytes, name);
     for (const imp of WebAssembly.Module.imports(module)) {
+      if (memory !== null && imp.module === POOL_MODULE && imp.kind === 'memory') continue;
       // A threaded program's shared memory and thread-spawn come from proc/threads.ts.
       if (threads && (imp.kind === 'memory' || (imp.module === THREAD_SPAWN_MODULE && imp.name === threads.spawn))) continue;
       const names = this.provided.get(imp.module);
@@ -168,7 +190,7 @@ export class Loader {
       return lines ? lines.lookup(offset - layout.codeOffset) : null;
     };
     return {
-      module, hash, name, custom, threads, protection, layout, sourceAt,
+      module, hash, name, custom, threads, protection, layout, sourceAt, memory,
       functionNames: () => (names ??= parseFunctionNames(custom.get('name'))),
     };
   }

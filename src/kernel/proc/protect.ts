@@ -39,15 +39,18 @@ export interface Compiled {
  * for the original module when it is invalid.
  */
 export async function compileProtected(code: Uint8Array, names: Uint8Array | undefined,
-  opts: Readonly<InstrumentOptions>, program: string, moduleHash?: string): Promise<Compiled> {
+  opts: Readonly<InstrumentOptions>, program: string, moduleHash?: string,
+  finish: (bytes: Uint8Array) => Uint8Array = (b) => b): Promise<Compiled> {
+  // `finish`: a last rewrite of the bytes compiled, after the cache (proc/memory-pool.ts).
+  const compile = (b: Uint8Array): Promise<WebAssembly.Module> => WebAssembly.compile(finish(b));
   const variant = variantKey(opts);
-  if (variant === '') return { module: await WebAssembly.compile(code), protection: null };
+  if (variant === '') return { module: await compile(code), protection: null };
   const key = moduleHash === undefined ? null : moduleCache.key(moduleHash, variant);
   if (key !== null) {
     const hit = await moduleCache.get(key);
     if (hit) {
       try {
-        return { module: await WebAssembly.compile(hit.bytes), protection: protectionInfo(hit.record) };
+        return { module: await compile(hit.bytes), protection: protectionInfo(hit.record) };
       } catch {
         // a damaged entry: rewrite it
       }
@@ -60,7 +63,7 @@ export async function compileProtected(code: Uint8Array, names: Uint8Array | und
       reason = r.skipped ?? 'not instrumentable';
     } else {
       try {
-        const module = await WebAssembly.compile(r.bytes);
+        const module = await compile(r.bytes);
         if (key !== null) moduleCache.put(key, r.bytes, r.info.record);
         return { module, protection: r.info };
       } catch (e) {
@@ -71,7 +74,7 @@ export async function compileProtected(code: Uint8Array, names: Uint8Array | und
     if (!(e instanceof WasmFormatError) && !(e instanceof RangeError)) throw e;
     reason = `cannot read it: ${e.message}`;
   }
-  const module = await WebAssembly.compile(code);
+  const module = await compile(code);
   procUnprotected.publish({ program, reason });
   return { module, protection: null };
 }

@@ -6,6 +6,7 @@
 // limits the import declares. WebAssembly.Module.imports() gives the import's names but not
 // its limits (type reflection is not enabled in Node), so they are read here from the
 // module's import section.
+import { POOL_MODULE } from './memory-pool.ts';
 import { KernelError } from '../errors.ts';
 
 /** The names wasi-threads' spawn call has gone by: the current one first. */
@@ -110,7 +111,8 @@ function memoryImports(bytes: Uint8Array): MemoryImport[] {
 export function threadSpec(module: WebAssembly.Module, bytes: Uint8Array | null, name: string): ThreadSpec | null {
   const imports = WebAssembly.Module.imports(module);
   const spawn = imports.find((i) => i.module === THREAD_SPAWN_MODULE && THREAD_SPAWN_NAMES.includes(i.name) && i.kind === 'function');
-  const importsMemory = imports.some((i) => i.kind === 'memory');
+  // A memory from POOL_MODULE is the kernel's own rewrite of a plain command (memory-pool.ts).
+  const importsMemory = imports.some((i) => i.kind === 'memory' && i.module !== POOL_MODULE);
   if (!importsMemory) {
     if (spawn) throw new KernelError('ENOEXEC', `${name}: imports wasi.${spawn.name} but no shared memory: threads need an imported shared memory`);
     return null;

@@ -22,7 +22,9 @@
 // call's reply — serving it there would nest one handler in another, and a tight loop of
 // calls reached a depth of hundreds of requests (a stack overflow in the kernel thread).
 // Measured and not taken (docs/jsproc.md, "The channel's cost"): a spin in the worker before
-// Atomics.wait, one doorbell per process instead of a wait per lane.
+// Atomics.wait, a spin here before waiting again, one doorbell per process instead of a wait
+// per lane, one reply doorbell for a worker's async lanes. What pays is fewer round trips
+// (spawn's PIPE action) and calls nobody waits for (jsrt/lanes.ts, callDetached).
 
 /** Int32 indices. */
 export const REQ = 0;

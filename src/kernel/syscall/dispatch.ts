@@ -12,7 +12,7 @@ import { E } from '../../abi/wasi.ts';
 import { KernelError, Killed, SysError } from '../errors.ts';
 import type { Cpu } from '../proc/cpu.ts';
 import { BLOCK, RESTART, type Process } from '../proc/process.ts';
-import { type Accounting, sliceCall, syscallNumber } from '../acct/acct.ts';
+import { type Accounting, sliceCall, syscallAccounting, syscallNumber } from '../acct/acct.ts';
 import { buildGateModule, type GatedSignature, type GateHooks } from './gate.ts';
 import { preemptSoon } from './isk-guard.ts';
 import { traceCalls, type TraceCall } from '../trace/calls.ts';
@@ -86,6 +86,7 @@ type Call = (p: Process, args: unknown[]) => number;
 /** The plain import: runs the handler on the current process. */
 function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean, nr: number, tc: TraceCall): Function {
   const h = handler as AnyHandler;
+  if (!syscallAccounting()) return bareWrapper(cpu, h, arity, gated, tc); // benches only (acct.ts)
   // Gated fast paths also reset the restart state: each guest call is a fresh attempt.
   const run = gated ? enterGated : enterPlain;
   // Its calls in the running slice, and when the next takes the slow path (acct/acct.ts, CallSlot).
@@ -118,6 +119,21 @@ function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean,
     case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d, e5]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5], gated); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
     case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d, e5, f]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5, f], gated); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
     default: return (...args: unknown[]) => { const p = run(cpu.current); if (n++ === next) return slow(p, args); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, args, gated); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
+  }
+}
+
+/** plainWrapper without accounting (its counter, sampled timing, preemptSoon): benches' baseline. */
+function bareWrapper(cpu: Cpu, h: AnyHandler, arity: number, gated: boolean, tc: TraceCall): Function {
+  const run = gated ? enterGated : enterPlain;
+  switch (arity) {
+    case 0: return () => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [], gated); try { return h(p); } catch (e) { return errnoOf(e); } };
+    case 1: return (a: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a], gated); try { return h(p, a); } catch (e) { return errnoOf(e); } };
+    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b], gated); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
+    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c], gated); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
+    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d], gated); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
+    case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5], gated); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
+    case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5, f], gated); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
+    default: return (...args: unknown[]) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, args, gated); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
   }
 }
 

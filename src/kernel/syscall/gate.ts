@@ -32,31 +32,31 @@ export interface GatedSignature {
   params: ValType[];
 }
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
+/** Appends `n` as unsigned LEB128. */
+function uleb(out: number[], n: number): void {
   do {
     let b = n & 0x7f;
     n >>>= 7;
     if (n !== 0) b |= 0x80;
     out.push(b);
   } while (n !== 0);
-  return out;
 }
 
-function str(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
+const utf8 = new TextEncoder();
+
+/** Appends a name: its UTF-8 length and bytes. */
+function str(out: number[], s: string): void {
+  const b = utf8.encode(s);
+  uleb(out, b.length);
+  for (let i = 0; i < b.length; i++) out.push(b[i]!);
 }
 
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
+/** Appends `body` with its length before it (a section's contents, a function body). */
+function sized(out: number[], body: number[]): void {
+  uleb(out, body.length);
+  for (let i = 0; i < body.length; i++) out.push(body[i]!);
 }
 
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-/** The gate's own imports beside the fast/slow pairs (module "k"). */
 export interface GateHooks {
   /** Plain: the next thing to do for the current process (signal, -1 stopped, 0 none). */
   sig_next: () => number;
@@ -79,68 +79,131 @@ export interface GateHooks {
  * k.sig_return, k.sig_wait and the global k.attention; exports NAME and the table `sigtab`.
  */
 export function buildGateModule(sigs: readonly GatedSignature[]): Uint8Array {
+  // Emitted into plain arrays with push: this runs once per kernel, cold, on the boot's path
+  // (an emitter of spread arrays cost ~20 ms of a core there).
   const n = sigs.length;
   const T_NEXT = n; // () -> i32
   const T_HANDLER = n + 1; // (i32) -> ()
   const T_RESUMED = n + 2; // (i32) -> i32
-  const types = [
-    ...sigs.map((s) => [0x60, ...vec(s.params.map((p) => [VALTYPE[p]])), 1, 0x7f]),
-    [0x60, 0, 1, 0x7f],
-    [0x60, 1, 0x7f, 0],
-    [0x60, 1, 0x7f, 1, 0x7f],
-  ];
-  const imports: number[][] = [];
-  sigs.forEach((s, i) => {
-    imports.push([...str('k'), ...str('fast_' + s.name), 0x00, ...uleb(i)]);
-    imports.push([...str('k'), ...str('slow_' + s.name), 0x00, ...uleb(i)]);
-  });
   const F_NEXT = 2 * n, F_RETURN = 2 * n + 1, F_WAIT = 2 * n + 2, F_RESUMED = 2 * n + 3;
-  imports.push([...str('k'), ...str('sig_next'), 0x00, ...uleb(T_NEXT)]);
-  imports.push([...str('k'), ...str('sig_return'), 0x00, ...uleb(T_NEXT)]);
-  imports.push([...str('k'), ...str('sig_wait'), 0x00, ...uleb(T_NEXT)]);
-  imports.push([...str('k'), ...str('resumed'), 0x00, ...uleb(T_RESUMED)]);
-  imports.push([...str('k'), ...str('attention'), 0x03, 0x7f, 0x01]);
-  const funcs = sigs.map((_, i) => uleb(i));
-  const exports = [
-    ...sigs.map((s, i) => [...str(s.name), 0x00, ...uleb(2 * n + 4 + i)]),
-    [...str('sigtab'), 0x01, 0x00],
-  ];
-  const bodies = sigs.map((s, i) => {
-    const np = s.params.length;
-    const R = uleb(np), S = uleb(np + 1);
-    const getAll = s.params.flatMap((_, j) => [0x20, ...uleb(j)]);
-    const code = [
-      ...vec([[2, 0x7f]]), // locals r, s
-      0x03, 0x40, // loop $again
-      ...getAll, 0x10, ...uleb(2 * i), 0x22, ...R, 0x41, 0x7f, 0x46,
-      0x04, 0x40, ...getAll, 0x10, ...uleb(2 * i + 1), 0x10, ...uleb(F_RESUMED), 0x21, ...R, 0x0b,
-      0x23, 0x00, // global.get attention
-      0x04, 0x40,
-      0x03, 0x40, // loop $deliver
-      0x10, ...uleb(F_NEXT), 0x22, ...S,
-      0x04, 0x40,
-      0x20, ...S, 0x41, 0x7f, 0x46,
-      0x04, 0x40, 0x10, ...uleb(F_WAIT), 0x10, ...uleb(F_RESUMED), 0x1a,
-      0x05, 0x20, ...S, 0x41, 0x00, 0x11, ...uleb(T_HANDLER), 0x00, 0x10, ...uleb(F_RETURN), 0x1a,
-      0x0b,
-      0x0c, 0x01, // br $deliver
-      0x0b,
-      0x0b, // end loop $deliver
-      0x0b, // end if attention
-      0x20, ...R, 0x41, 0x7e, 0x46, 0x0d, 0x00, // br_if $again (r == -2)
-      0x0b, // end loop $again
-      0x20, ...R,
-      0x0b,
-    ];
-    return [...uleb(code.length), ...code];
+  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  let sec: number[] = [];
+  const section = (id: number): void => {
+    out.push(id);
+    sized(out, sec);
+    sec = [];
+  };
+
+  // 1: types — one per signature, then next, handler, resumed.
+  uleb(sec, n + 3);
+  for (const s of sigs) {
+    sec.push(0x60);
+    uleb(sec, s.params.length);
+    for (const p of s.params) sec.push(VALTYPE[p]);
+    sec.push(1, 0x7f);
+  }
+  sec.push(0x60, 0, 1, 0x7f, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f);
+  section(1);
+
+  // 2: imports — fast_ and slow_ of each, the hooks, the attention global.
+  const fn = (name: string, type: number): void => {
+    str(sec, 'k');
+    str(sec, name);
+    sec.push(0x00);
+    uleb(sec, type);
+  };
+  uleb(sec, 2 * n + 5);
+  sigs.forEach((s, i) => {
+    fn('fast_' + s.name, i);
+    fn('slow_' + s.name, i);
   });
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec(funcs)),
-    ...section(4, vec([[0x70, 0x00, 0x01]])),
-    ...section(7, vec(exports)),
-    ...section(10, vec(bodies)),
-  ]);
+  fn('sig_next', T_NEXT);
+  fn('sig_return', T_NEXT);
+  fn('sig_wait', T_NEXT);
+  fn('resumed', T_RESUMED);
+  str(sec, 'k');
+  str(sec, 'attention');
+  sec.push(0x03, 0x7f, 0x01);
+  section(2);
+
+  // 3: functions; 4: the table.
+  uleb(sec, n);
+  for (let i = 0; i < n; i++) uleb(sec, i);
+  section(3);
+  sec.push(1, 0x70, 0x00, 0x01);
+  section(4);
+
+  // 7: exports — each gate function by its name, and the table.
+  uleb(sec, n + 1);
+  sigs.forEach((s, i) => {
+    str(sec, s.name);
+    sec.push(0x00);
+    uleb(sec, 2 * n + 4 + i);
+  });
+  str(sec, 'sigtab');
+  sec.push(0x01, 0x00);
+  section(7);
+
+  // 10: code.
+  uleb(sec, n);
+  const code: number[] = [];
+  const op = (...b: number[]): void => {
+    for (const x of b) code.push(x);
+  };
+  const opU = (b: number, u: number): void => {
+    code.push(b);
+    uleb(code, u);
+  };
+  sigs.forEach((s, i) => {
+    const np = s.params.length;
+    const R = np, S = np + 1;
+    const getAll = (): void => {
+      for (let j = 0; j < np; j++) opU(0x20, j);
+    };
+    code.length = 0;
+    op(1, 2, 0x7f); // locals r, s
+    op(0x03, 0x40); // loop $again
+    getAll();
+    opU(0x10, 2 * i);
+    opU(0x22, R);
+    op(0x41, 0x7f, 0x46);
+    op(0x04, 0x40);
+    getAll();
+    opU(0x10, 2 * i + 1);
+    opU(0x10, F_RESUMED);
+    opU(0x21, R);
+    op(0x0b);
+    op(0x23, 0x00); // global.get attention
+    op(0x04, 0x40);
+    op(0x03, 0x40); // loop $deliver
+    opU(0x10, F_NEXT);
+    opU(0x22, S);
+    op(0x04, 0x40);
+    opU(0x20, S);
+    op(0x41, 0x7f, 0x46);
+    op(0x04, 0x40);
+    opU(0x10, F_WAIT);
+    opU(0x10, F_RESUMED);
+    op(0x1a);
+    op(0x05);
+    opU(0x20, S);
+    op(0x41, 0x00);
+    opU(0x11, T_HANDLER);
+    op(0x00);
+    opU(0x10, F_RETURN);
+    op(0x1a);
+    op(0x0b);
+    op(0x0c, 0x01); // br $deliver
+    op(0x0b);
+    op(0x0b); // end loop $deliver
+    op(0x0b); // end if attention
+    opU(0x20, R);
+    op(0x41, 0x7e, 0x46, 0x0d, 0x00); // br_if $again (r == -2)
+    op(0x0b); // end loop $again
+    opU(0x20, R);
+    op(0x0b);
+    sized(sec, code);
+  });
+  section(10);
+  return new Uint8Array(out);
 }

@@ -1,7 +1,7 @@
 // The isokernel module, descriptors: pipe, dup, dup2/dup3, close-on-exec, umask.
 import { E, FDFLAGS, RIGHTS, RIGHTS_STREAM } from '../../abi/wasi.ts';
 import { fail } from '../errors.ts';
-import { Pipe } from '../fd/pipe.ts';
+import { Pipe, PipeReader } from '../fd/pipe.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Process } from '../proc/process.ts';
 import type { SyscallTable } from './dispatch.ts';
@@ -9,8 +9,22 @@ import type { SyscallTable } from './dispatch.ts';
 const CLOEXEC = 1;
 const FD_CLOEXEC = 1;
 
-export function iskFdSyscalls(_k: Kernel): SyscallTable {
+export function iskFdSyscalls(k: Kernel): SyscallTable {
   return {
+    // fd_read, telling also whether the descriptor is at its end now — a pipe that is empty
+    // with no writer left, so that the next read would return 0 at once: a reader that
+    // knows it skips that read (httpd's CGI: the script has usually exited by its first read).
+    read_eof: {
+      params: ['i32', 'i32', 'i32', 'i32', 'i32'], blocking: true, restartable: true,
+      handler: (p: Process, fd: number, iovs: number, n: number, out: number, eofOut: number) => {
+        p.mem!.check(eofOut, 4);
+        const r = (k.syscalls.wasi_snapshot_preview1!.fd_read!.handler as (p: Process, ...a: number[]) => number)(p, fd, iovs, n, out);
+        if (r !== 0) return r; // an errno, or BLOCK (retried as fd_read is)
+        const f = p.fds.get(fd).file;
+        p.mem!.setU32(eofOut, f instanceof PipeReader && f.readReady() === 0 ? 1 : 0);
+        return 0;
+      },
+    },
     pipe: {
       params: ['i32', 'i32'],
       handler: (p: Process, out: number, flags: number) => {

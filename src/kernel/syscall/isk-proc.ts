@@ -4,6 +4,8 @@
 import { addChildTimes } from '../acct/acct.ts';
 import { ALL_SIGNALS, DISPOSITION, sigbit, WAIT, waitStatus } from '../../abi/signals.ts';
 import { E, FILETYPE, RIGHTS, RIGHTS_STREAM } from '../../abi/wasi.ts';
+import type { OpenFile } from '../fd/open-file.ts';
+import { Pipe } from '../fd/pipe.ts';
 import { ExecImage, fail } from '../errors.ts';
 import { DirectoryFile } from '../fd/open-file.ts';
 import type { Kernel } from '../kernel.ts';
@@ -24,7 +26,9 @@ const FILE_ACTION_SIZE = 32;
 
 const SPAWN = { SETPGROUP: 1, SETSID: 2, SETSIGMASK: 4, SETSIGDEF: 8, SEARCH: 16, RESETIDS: 32 } as const;
 const SPAWN_KNOWN = 63;
-const ACTION = { OPEN: 1, CLOSE: 2, DUP2: 3, CHDIR: 4, FCHDIR: 5, SETRLIMIT: 6, SETIDS: 7 } as const;
+const ACTION = { OPEN: 1, CLOSE: 2, DUP2: 3, CHDIR: 4, FCHDIR: 5, SETRLIMIT: 6, SETIDS: 7, PIPE: 8 } as const;
+/** PIPE: where the caller's end's descriptor is written, in the action. */
+const PIPE_OUT = 24;
 /** SETRLIMIT's argument: a struct rlimit (proc/rlimit.ts). */
 const RLIMIT_SIZE = 16;
 
@@ -44,6 +48,15 @@ interface FileAction {
   path: string | null;
   /** SETRLIMIT: [soft, hard]. */
   rlim: [bigint, bigint] | null;
+  /** The action's address (PIPE writes the caller's end there). */
+  at: number;
+}
+
+/** PIPE: the caller's end of a pipe made for the child, installed once the spawn succeeds. */
+interface PipeEnd {
+  file: OpenFile;
+  rights: number;
+  at: number;
 }
 
 /** NUL-terminated strings back to back. */
@@ -87,11 +100,12 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
       const arg = m.dv.getInt32(o + 8, true);
       const pp = m.dv.getUint32(o + 12, true);
       const pl = m.dv.getUint32(o + 16, true);
-      if (kind < ACTION.OPEN || kind > ACTION.SETIDS) fail(E.INVAL);
+      if (kind < ACTION.OPEN || kind > ACTION.PIPE) fail(E.INVAL);
+      if (kind === ACTION.PIPE && arg !== 0 && arg !== 1) fail(E.INVAL);
       const path = kind === ACTION.OPEN || kind === ACTION.CHDIR ? m.string(pp, pl) : null;
       if (kind === ACTION.SETRLIMIT && pl !== RLIMIT_SIZE) fail(E.INVAL);
       const rlim: [bigint, bigint] | null = kind === ACTION.SETRLIMIT ? [m.u64(pp), m.u64(pp + 8)] : null;
-      out.push({ kind, fd, arg, path, rlim });
+      out.push({ kind, fd, arg, path, rlim, at: o });
     }
     return out;
   };
@@ -121,8 +135,8 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
     return null;
   };
 
-  const applyAction = (p: Process, c: Process, a: FileAction, touched: Set<number>): void => {
-    if (a.kind === ACTION.OPEN || a.kind === ACTION.CLOSE) touched.add(a.fd);
+  const applyAction = (p: Process, c: Process, a: FileAction, touched: Set<number>, ends: PipeEnd[]): void => {
+    if (a.kind === ACTION.OPEN || a.kind === ACTION.CLOSE || a.kind === ACTION.PIPE) touched.add(a.fd);
     if (a.kind === ACTION.DUP2) {
       const src = sourceEntry(p, c, a.fd, touched);
       if (!src) fail(E.BADF);
@@ -166,6 +180,18 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
       case ACTION.CLOSE:
         c.fds.close(a.fd);
         return;
+      case ACTION.PIPE: {
+        // A new pipe: the child's end at `fd` (it reads with arg 1, writes with arg 0); the
+        // caller's end is installed, close-on-exec, once the whole spawn has succeeded.
+        if (a.fd < 0 || a.fd >= c.fds.limit) fail(E.BADF);
+        const [r, w] = Pipe.create(0);
+        const childReads = a.arg === 1;
+        const readRights = RIGHTS_STREAM & ~RIGHTS.FD_WRITE;
+        const writeRights = RIGHTS_STREAM & ~RIGHTS.FD_READ;
+        ends.push({ file: childReads ? w : r, rights: childReads ? writeRights : readRights, at: a.at });
+        c.fds.setAt(a.fd, { file: childReads ? r : w, rightsBase: childReads ? readRights : writeRights, rightsInheriting: 0, preopen: null, dropped: 0 });
+        return;
+      }
       case ACTION.CHDIR:
         c.cwd = dirAt(c, c.cwd, a.path!);
         c.cwdPath = ns.pathOf(c.cwd, c.root) ?? joinPath(c.cwdPath, a.path!);
@@ -243,6 +269,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
           pg = pgroup;
         }
         const c = k.createChild(p, found, env);
+        const ends: PipeEnd[] = [];
         try {
           if (cwdArg !== null) {
             c.cwd = start;
@@ -260,9 +287,18 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
             }
           }
           const touched = new Set<number>();
-          for (const a of actions) applyAction(p, c, a, touched);
+          for (const a of actions) applyAction(p, c, a, touched, ends);
+          if (ends.length > 0) {
+            if (p.fds.size + ends.length > p.fds.limit) fail(E.MFILE);
+            for (let i = 0; i < ends.length; i++) {
+              const e = ends[i]!;
+              m.dv.setInt32(e.at + PIPE_OUT, p.fds.install(e.file, e.rights, 0, null, 0, 0, true), true);
+              ends[i] = { ...e, at: -1 }; // installed: the table owns it now
+            }
+          }
         } catch (e) {
           k.discardChild(c);
+          for (const end of ends) if (end.at >= 0) end.file.close();
           throw e;
         }
         k.startChild(p, c, found.program);

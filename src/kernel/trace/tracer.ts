@@ -16,9 +16,14 @@
 //   exit and only on success; buffers cut at the session's string size (-s), paths whole
 //   up to 4 KiB. A bad pointer is marked (the call will fail with EFAULT), never followed.
 // - A call whose exit comes before any other record (nearly every call) is one CALL record:
-//   its entry is kept aside (hold) and joined to its exit; if anything else must be written
-//   first (another process's record, a signal, the call sleeps), the entry goes as an
-//   ENTER record then. A third fewer bytes, and one record for the reader to parse.
+//   its entry is written in the CALL layout and held uncommitted (hold), and its exit
+//   completes it in place; if anything else must be written first (another process's
+//   record, a signal, the call sleeps), the entry is committed as an ENTER record then (its
+//   13 bytes of exit fields taken out). A third fewer bytes, and one record to parse.
+// - Records are written straight into the queue's last chunk (begin/commit): no scratch
+//   buffer, no copy, no allocation per call. A record that outgrows the chunk's room moves,
+//   what is written of it, to a new chunk (grow). Chunks read out go back to a kernel-wide
+//   free list. The reader sees only committed bytes (a chunk's [start, end)).
 // - A call that sleeps is recorded at entry and again at exit (the exit record repeats the
 //   args, so a reader that missed the entry — attached while the call slept — still has
 //   them); what other processes did meanwhile comes between, as strace's <unfinished ...>.
@@ -28,6 +33,9 @@
 //   runs; calls that cannot wait go on recording up to HARD_BYTES, beyond
 //   which records are dropped and counted (a LOST record says how many). So a reader that
 //   keeps up sees everything, and one that stops slows only the processes it traces.
+// - The reader is served by the event loop (a JS process's read is a channel request), and
+//   a WASI process holds the loop for up to a tick: its preemption check lets the loop turn
+//   once when PULSE_BYTES are queued, so the reader takes a batch while the process goes on.
 // - Count-only sessions (SUMMARY, strace -c): a call's end adds to the session's per-call
 //   counts, errors and time (three typed arrays indexed by call id) and writes no record;
 //   the counts go to the reader as a COUNTS record before each EXITED or DETACHED record.
@@ -96,9 +104,15 @@ export const MAX_STRSIZE = 65536;
 const PATH_CAP = 4096;
 /** iovecs and array elements captured per call, at most. */
 const MAX_ELEMS = 64;
-export const SOFT_BYTES = 1 << 20;
+export const SOFT_BYTES = 2 << 20;
 export const HARD_BYTES = 16 << 20;
 const CHUNK = 256 << 10;
+/**
+ * A traced process's preemption check (about every 0.5 ms of its CPU time) lets the event
+ * loop turn once when this much is queued: the reader's next read (a JS process: a request
+ * on its channel, served by the event loop) is answered then, not at the end of the tick.
+ */
+const PULSE_BYTES = 128 << 10;
 /** Chunks read out, kept for the next records (kernel-wide, at most FREE_CHUNKS). */
 const freeChunks: Uint8Array[] = [];
 const FREE_CHUNKS = 16;
@@ -106,64 +120,20 @@ const FREE_CHUNKS = 16;
 type Args = readonly unknown[];
 type AnyHandler = (p: Process, ...args: unknown[]) => number;
 
-// ---- the record being written: one scratch buffer for the kernel (single-threaded) ----
+/**
+ * A piece of the session's queue: records in buf[start, end) are written and wait for the
+ * reader; the last chunk (the tail) also holds, from `end` on, the record being written.
+ */
+interface Chunk {
+  buf: Uint8Array;
+  dv: DataView;
+  start: number;
+  end: number;
+}
 
-let scratch = new Uint8Array(64 << 10);
-let sdv = new DataView(scratch.buffer);
-let w = 0;
-
-function room(n: number): void {
-  if (w + n <= scratch.length) return;
-  let size = scratch.length * 2;
-  while (size < w + n) size *= 2;
-  const next = new Uint8Array(size);
-  next.set(scratch.subarray(0, w));
-  scratch = next;
-  sdv = new DataView(next.buffer);
-}
-function u8(v: number): void {
-  room(1);
-  scratch[w++] = v;
-}
-function u16(v: number): void {
-  room(2);
-  sdv.setUint16(w, v, true);
-  w += 2;
-}
-function u32(v: number): void {
-  room(4);
-  sdv.setUint32(w, v >>> 0, true);
-  w += 4;
-}
-function i32(v: number): void {
-  room(4);
-  sdv.setInt32(w, v | 0, true);
-  w += 4;
-}
-/** Writes an argument; the caller made room. */
-function arg(v: unknown): void {
-  if (typeof v === 'bigint') sdv.setBigInt64(w, BigInt.asIntN(64, v), true);
-  else {
-    const n = Number(v) | 0;
-    sdv.setInt32(w, n, true);
-    sdv.setInt32(w + 4, n < 0 ? -1 : 0, true);
-  }
-  w += 8;
-}
-function bytes(b: Uint8Array): void {
-  room(b.length);
-  scratch.set(b, w);
-  w += b.length;
-}
-function header(type: number, call: number, pid: number, tid: number, time: number): void {
-  // the size (bytes 0-3) is written by push()/hold() when the record is done
-  scratch[4] = type;
-  scratch[5] = 0;
-  sdv.setUint16(6, call, true);
-  sdv.setUint32(8, pid, true);
-  sdv.setInt32(12, tid, true);
-  sdv.setFloat64(16, time, true);
-  w = HEADER_BYTES;
+function newChunk(size: number): Chunk {
+  const buf = size === CHUNK ? freeChunks.pop() ?? new Uint8Array(CHUNK) : new Uint8Array(size);
+  return { buf, dv: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), start: 0, end: 0 };
 }
 
 /** A call asleep (or waiting for the reader) between its entry and its exit. */
@@ -177,6 +147,7 @@ interface OpenCall {
 
 const armedBy = new Map<Process, TraceSession>();
 
+/** A trace session: the processes it traces and the records waiting for its reader. */
 /** A trace session: the processes it traces and the records waiting for its reader. */
 export class TraceSession {
   readonly owner: Process;
@@ -194,7 +165,15 @@ export class TraceSession {
   /** trace_filter: 1 for each call recorded; null: all. */
   private mask: Uint8Array | null = null;
   private readonly open = new Map<object, OpenCall>();
-  private readonly chunks: { buf: Uint8Array; start: number; end: number }[] = [];
+  /** The queue, oldest first; never empty (the last is the tail, written at `pos`). */
+  private readonly chunks: Chunk[] = [];
+  /** The tail chunk's bytes and view (cached from it: the write path's fields). */
+  private buf: Uint8Array;
+  private dv: DataView;
+  /** Where the record being written starts in buf, and the write cursor (≥ the tail's end). */
+  private rec = 0;
+  private pos = 0;
+  /** Bytes written and not read yet. */
   queued = 0;
   private lost = 0;
   /** SUMMARY: per call id, the calls ended, their errors and ms, since the last COUNTS. */
@@ -202,15 +181,14 @@ export class TraceSession {
   private readonly nErrors: Float64Array;
   private readonly nMs: Float64Array;
   private counted = false;
-  /** The entry of the call in progress, not queued yet (hold()): its bytes, and whose it is. */
-  private held = new Uint8Array(4096);
-  private heldDv = new DataView(this.held.buffer);
-  private heldLen = 0;
+  /**
+   * The entry of the call in progress (hold()): written at `rec` in the CALL record's layout
+   * and not queued yet; its exit completes it, or flushHeld() turns it into an ENTER record.
+   */
+  private held = false;
   private heldPid = 0;
   private heldTid = 0;
   private heldCall = 0;
-  /** Where its captures start (after the args). */
-  private heldCaps = 0;
   readonly readable = new WaitQueue();
   private readonly drained = new WaitQueue();
 
@@ -225,13 +203,20 @@ export class TraceSession {
     this.nCalls = new Float64Array(rows);
     this.nErrors = new Float64Array(rows);
     this.nMs = new Float64Array(rows);
+    const first = newChunk(CHUNK);
+    this.chunks.push(first);
+    this.buf = first.buf;
+    this.dv = first.dv;
     const schema = {
       version: 1, strsize, timeOrigin: performance.timeOrigin,
       calls: calls.map((c) => [c.module, c.name, c.kinds, c.returnsValue]),
     };
-    header(REC.SCHEMA, 0, owner.pid, 0, performance.now());
-    bytes(new TextEncoder().encode(JSON.stringify(schema)));
-    this.push();
+    const json = new TextEncoder().encode(JSON.stringify(schema));
+    if (this.begin(REC.SCHEMA, 0, owner.pid, 0, performance.now(), json.length)) {
+      this.buf.set(json, this.pos);
+      this.pos += json.length;
+      this.commit();
+    }
   }
 
   /** No process left and none to come: the reader gets EOF once the queue is read. */
@@ -239,74 +224,156 @@ export class TraceSession {
     return this.closed || (this.procs.size === 0 && this.armed === null);
   }
 
-  // ---- the queue ----
+  // ---- writing records: straight into the tail chunk ----
 
-  /** Queues the record in scratch, after the held entry if there is one. */
-  private push(): void {
-    sdv.setUint32(0, w, true);
-    this.flushHeld();
-    this.enqueue(scratch, w);
+  /** Makes room for n more bytes of the record being written (moved to a new chunk if need be). */
+  private ensure(n: number): void {
+    if (this.pos + n > this.buf.length) this.grow(n);
   }
 
-  /** The held entry (see hold()) goes to the queue as an ENTER record: something came between. */
-  private flushHeld(): void {
-    const n = this.heldLen;
-    if (n === 0) return;
-    this.heldLen = 0;
-    this.enqueue(this.held, n);
+  private grow(n: number): void {
+    const part = this.pos - this.rec;
+    const c = newChunk(Math.max(CHUNK, part + n));
+    c.buf.set(this.buf.subarray(this.rec, this.pos));
+    const tail = this.chunks[this.chunks.length - 1]!;
+    if (tail.start === tail.end) this.chunks.pop(); // nothing in it to read: dropped
+    this.chunks.push(c);
+    this.buf = c.buf;
+    this.dv = c.dv;
+    this.rec = 0;
+    this.pos = part;
   }
 
-  private enqueue(src: Uint8Array, n: number): void {
-    if (this.queued + n > HARD_BYTES || this.closed) {
+  /**
+   * Starts a record of `body` bytes at most after its header (the held entry goes first, as
+   * an ENTER record). False: not written (the session is closed, or the queue is past
+   * HARD_BYTES: the record is counted as lost).
+   */
+  private begin(type: number, call: number, pid: number, tid: number, time: number, body: number): boolean {
+    if (this.held) this.flushHeld();
+    if (this.closed) return false;
+    if (this.queued >= HARD_BYTES) {
       this.lost++;
-      return;
+      return false;
     }
     if (this.lost > 0) {
-      const rec = new Uint8Array(HEADER_BYTES + 4);
-      const dv = new DataView(rec.buffer);
-      dv.setUint32(0, rec.length, true);
-      rec[4] = REC.LOST;
-      dv.setFloat64(16, performance.now(), true);
-      dv.setUint32(HEADER_BYTES, this.lost, true);
+      const n = this.lost;
       this.lost = 0;
-      this.append(rec, rec.length);
+      this.begin(REC.LOST, 0, 0, 0, performance.now(), 4);
+      this.dv.setUint32(this.pos, n, true);
+      this.pos += 4;
+      this.commit();
     }
-    this.append(src, n);
+    this.rec = this.pos;
+    this.ensure(HEADER_BYTES + body);
+    const b = this.buf;
+    const dv = this.dv;
+    const at = this.rec;
+    b[at + 4] = type;
+    b[at + 5] = 0;
+    dv.setUint16(at + 6, call, true);
+    dv.setUint32(at + 8, pid, true);
+    dv.setInt32(at + 12, tid, true);
+    dv.setFloat64(at + 16, time, true);
+    this.pos = at + HEADER_BYTES;
+    return true;
   }
 
-  private append(src: Uint8Array, n: number): void {
-    let last = this.chunks[this.chunks.length - 1];
-    if (!last || last.buf.length - last.end < n) {
-      const buf = n <= CHUNK ? freeChunks.pop() ?? new Uint8Array(CHUNK) : new Uint8Array(n);
-      last = { buf, start: 0, end: 0 };
-      this.chunks.push(last);
-    }
-    last.buf.set(n === src.length ? src : src.subarray(0, n), last.end);
-    last.end += n;
+  /** The record at `rec` is done: its size written, queued for the reader. */
+  private commit(): void {
+    const n = this.pos - this.rec;
+    this.dv.setUint32(this.rec, n, true);
+    this.chunks[this.chunks.length - 1]!.end = this.pos;
+    this.rec = this.pos;
     this.queued += n;
     this.readable.wake();
   }
+
+  /**
+   * The held entry (see hold()) goes to the queue as an ENTER record: something came between
+   * its entry and its exit. Its bytes are in the CALL layout (the exit's fields, 14 bytes,
+   * then nargs and the args and captures): the 13 bytes before nargs go.
+   */
+  private flushHeld(): void {
+    this.held = false;
+    const at = this.rec;
+    const b = this.buf;
+    b.copyWithin(at + HEADER_BYTES, at + HEADER_BYTES + 13, this.pos);
+    this.pos -= 13;
+    b[at + 4] = REC.ENTER;
+    this.commit();
+  }
+
+  private u8(v: number): void {
+    this.buf[this.pos++] = v;
+  }
+  private u16(v: number): void {
+    this.dv.setUint16(this.pos, v, true);
+    this.pos += 2;
+  }
+  private u32(v: number): void {
+    this.dv.setUint32(this.pos, v >>> 0, true);
+    this.pos += 4;
+  }
+  private i32(v: number): void {
+    this.dv.setInt32(this.pos, v | 0, true);
+    this.pos += 4;
+  }
+
+  /** Writes the args (room made by the caller): i32s as numbers, i64s as bigints. */
+  private args(args: Args, n: number): void {
+    const dv = this.dv;
+    let o = this.pos;
+    for (let i = 0; i < n; i++, o += 8) {
+      const v = args[i];
+      if (typeof v === 'number') {
+        dv.setInt32(o, v, true);
+        dv.setInt32(o + 4, v < 0 ? -1 : 0, true);
+      } else if (typeof v === 'bigint') dv.setBigInt64(o, BigInt.asIntN(64, v), true);
+      else {
+        const x = Number(v) | 0;
+        dv.setInt32(o, x, true);
+        dv.setInt32(o + 4, x < 0 ? -1 : 0, true);
+      }
+    }
+    this.pos = o;
+  }
+
+  /** Copies src[from, from+n) to the record (room made by the caller). */
+  private copy(src: Uint8Array, from: number, n: number): void {
+    const b = this.buf;
+    const o = this.pos;
+    if (n <= 16) for (let k = 0; k < n; k++) b[o + k] = src[from + k]!;
+    else b.set(src.subarray(from, from + n), o);
+    this.pos = o + n;
+  }
+
+  // ---- the queue ----
 
   /** Copies queued bytes into dst; WOULD_BLOCK when none and more may come; 0 at the end. */
   read(dst: Uint8Array): number {
     if (dst.length === 0) return 0;
     if (this.queued === 0) return this.finished ? 0 : WOULD_BLOCK;
     let n = 0;
-    while (n < dst.length && this.chunks.length > 0) {
-      const c = this.chunks[0]!;
+    const chunks = this.chunks;
+    while (n < dst.length) {
+      const c = chunks[0]!;
       const k = Math.min(dst.length - n, c.end - c.start);
-      dst.set(c.buf.subarray(c.start, c.start + k), n);
-      c.start += k;
-      n += k;
-      if (c.start === c.end) {
-        if (this.chunks.length === 1) {
-          c.start = 0;
-          c.end = 0;
-          break;
-        }
-        const done = this.chunks.shift()!;
-        if (done.buf.length === CHUNK && freeChunks.length < FREE_CHUNKS) freeChunks.push(done.buf);
+      if (k > 0) {
+        dst.set(c.buf.subarray(c.start, c.start + k), n);
+        c.start += k;
+        n += k;
       }
+      if (c.start < c.end) break; // dst is full
+      if (chunks.length === 1) {
+        // the tail, read out: written from its start again unless a record is being written in it
+        if (this.pos === c.end && !this.held) {
+          c.start = c.end = this.rec = this.pos = 0;
+        }
+        break;
+      }
+      const done = chunks.shift()!;
+      if (done.buf.length === CHUNK && freeChunks.length < FREE_CHUNKS) freeChunks.push(done.buf);
     }
     this.queued -= n;
     if (this.queued < SOFT_BYTES) this.drained.wake();
@@ -339,6 +406,7 @@ export class TraceSession {
   call(p: Process, ctx: object, tid: number, tc: TraceCall, h: AnyHandler, args: Args, gated: boolean): number {
     if (tc.hidden || (this.mask !== null && this.mask[tc.id] === 0)) {
       if (gated && this.full(p)) return this.waitForReader(p);
+      if (gated && tc.hidden && this.queued >= PULSE_BYTES && p.intr === 0) return p.block(turn());
       return invoke(h, p, args);
     }
     if (gated && this.full(p)) {
@@ -383,7 +451,7 @@ export class TraceSession {
       r = e.errno;
     }
     if (r === BLOCK) {
-      this.flushHeld(); // it sleeps: its entry is there for the reader
+      if (this.held) this.flushHeld(); // it sleeps: its entry is there for the reader
       this.open.set(ctx, { pid: p.pid, t0, entered: true });
       return r;
     }
@@ -409,37 +477,33 @@ export class TraceSession {
     const t0 = this.timed ? performance.now() : 0;
     if (this.summary) return t0;
     const n = args.length;
-    room(HEADER_BYTES + 2 + 8 * n);
-    header(REC.ENTER, tc.id, p.pid, tid, t0);
-    scratch[w++] = n;
-    for (let i = 0; i < n; i++) arg(args[i]);
+    // in the CALL record's layout (its exit's fields left for exit()), to be completed by the exit
+    if (!this.begin(REC.CALL, tc.id, p.pid, tid, t0, 16 + 8 * n)) return t0;
+    const dv = this.dv;
+    let o = this.pos;
+    dv.setFloat64(o, t0, true);
+    dv.setInt32(o + 8, 0, true);
+    this.buf[o + 12] = 0;
+    this.buf[o + 13] = n;
+    this.pos = o + 14;
+    this.args(args, n);
     const caps = tc.inCaps;
-    scratch[w++] = caps.length;
+    this.buf[this.pos++] = caps.length;
     for (let k = 0; k < caps.length; k++) this.capture(p, tc, caps[k]!, args, 0);
-    sdv.setUint32(0, w, true);
-    this.hold(p.pid, tid, tc.id, HEADER_BYTES + 1 + 8 * n);
+    this.hold(p.pid, tid, tc.id);
     return t0;
   }
 
   /**
-   * Keeps the ENTER record in scratch aside instead of queueing it: if the call's exit comes
-   * next, the two go as one CALL record (exit() writes it); if anything else comes first
-   * (another record, or the call sleeps), it goes to the queue as it is (flushHeld).
+   * Keeps the entry just written uncommitted: if the call's exit comes next, it completes it
+   * as one CALL record (exit()); if anything else comes first (another record, or the call
+   * sleeps), it goes to the queue as an ENTER record (flushHeld).
    */
-  private hold(pid: number, tid: number, call: number, capsAt: number): void {
-    this.flushHeld();
-    // no copy: the record's buffer becomes the held one, and the held one the scratch
-    const b = this.held;
-    const bdv = this.heldDv;
-    this.held = scratch;
-    this.heldDv = sdv;
-    scratch = b;
-    sdv = bdv;
-    this.heldLen = w;
+  private hold(pid: number, tid: number, call: number): void {
+    this.held = true;
     this.heldPid = pid;
     this.heldTid = tid;
     this.heldCall = call;
-    this.heldCaps = capsAt;
   }
 
   private exit(p: Process, tid: number, tc: TraceCall, args: Args, r: number, t0: number, resumed: boolean): void {
@@ -451,34 +515,37 @@ export class TraceSession {
       this.counted = true;
       return;
     }
-    const n = args.length;
-    // its entry held and nothing in between: one CALL record (the entry's captures, then the exit's)
-    const held = this.heldLen > 0 && !resumed && this.heldPid === p.pid && this.heldTid === tid && this.heldCall === tc.id;
-    const entryCaps = held ? this.heldLen - this.heldCaps : 0;
-    room(HEADER_BYTES + 16 + 8 * n + entryCaps);
-    header(held ? REC.CALL : REC.EXIT, tc.id, p.pid, tid, this.timed ? performance.now() : 0);
-    sdv.setFloat64(w, t0, true);
-    sdv.setInt32(w + 8, r, true);
-    scratch[w + 12] = resumed ? EXIT_RESUMED : 0;
-    scratch[w + 13] = n;
-    w += 14;
-    for (let i = 0; i < n; i++) arg(args[i]);
-    if (held) {
-      scratch.set(this.held.subarray(this.heldCaps, this.heldLen), w);
-      w += entryCaps;
-      this.heldLen = 0;
+    const time = this.timed ? performance.now() : 0;
+    if (this.held && !resumed && this.heldPid === p.pid && this.heldTid === tid && this.heldCall === tc.id) {
+      // its entry is the record being written, nothing in between: complete it as a CALL
+      this.held = false;
+      const at = this.rec;
+      this.dv.setFloat64(at + 16, time, true);
+      this.dv.setInt32(at + HEADER_BYTES + 8, r, true);
+    } else {
+      const n = args.length;
+      if (!this.begin(REC.EXIT, tc.id, p.pid, tid, time, 16 + 8 * n)) return;
+      const dv = this.dv;
+      const o = this.pos;
+      dv.setFloat64(o, t0, true);
+      dv.setInt32(o + 8, r, true);
+      this.buf[o + 12] = resumed ? EXIT_RESUMED : 0;
+      this.buf[o + 13] = n;
+      this.pos = o + 14;
+      this.args(args, n);
     }
+    this.ensure(1);
     if (tc.returnsValue || r !== 0) {
-      scratch[w++] = 0;
+      this.buf[this.pos++] = 0;
     } else {
       const rp = tc.retParam;
       const caps = tc.outCaps;
-      scratch[w++] = caps.length + (rp >= 0 ? 1 : 0);
+      this.buf[this.pos++] = caps.length + (rp >= 0 ? 1 : 0);
       let retVal = 0;
       if (rp >= 0) retVal = this.capture(p, tc, rp, args, 0);
       for (let k = 0; k < caps.length; k++) this.capture(p, tc, caps[k]!, args, retVal);
     }
-    this.push();
+    this.commit();
   }
 
   /**
@@ -489,30 +556,62 @@ export class TraceSession {
     const kind = tc.kindDefs[i]!;
     const c = kind.capture!;
     const m = p.mem;
+    if (c.how === 'fixed' && c.size <= 16 && m !== null) {
+      // the common case (a result, a small struct) in bounds: no try, no check() call
+      const size = c.size;
+      const src = m.u8;
+      const from = Number(args[i]) >>> 0;
+      if (from + size <= src.length) {
+        this.ensure(10 + size);
+        const b = this.buf;
+        const dv = this.dv;
+        const o = this.pos + 10;
+        b[o - 10] = i;
+        b[o - 9] = 0;
+        dv.setUint32(o - 8, size, true);
+        dv.setUint32(o - 4, size, true);
+        for (let k = 0; k < size; k++) b[o + k] = src[from + k]!;
+        this.pos = o + size;
+        if (!kind.ret) return 0;
+        return size === 8 ? dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 0x100000000 : dv.getUint32(o, true);
+      }
+    }
     const ptr = Number(args[i]) >>> 0;
     const next = i + 1 < args.length ? Number(args[i + 1]) >>> 0 : 0;
-    room(10);
-    scratch[w] = i;
-    const at = w + 1;
-    w += 10;
-    const start = w;
+    this.ensure(10);
+    this.buf[this.pos] = i;
+    // its header's offset from the record's start (the record may move to a new chunk)
+    const head = this.pos - this.rec;
+    this.pos += 10;
+    const start = this.pos - this.rec;
     let full = 0;
     let flags = 0;
     let value = 0;
     try {
       if (m === null) throw new SysError(E.FAULT);
       switch (c.how) {
-        case 'path': {
-          full = next;
-          const n = Math.min(next, PATH_CAP);
-          bytes(m.bytes(ptr, n));
-          if (n < full) flags |= CAP_CUT;
-          break;
-        }
-        case 'buf': {
-          full = next;
-          const n = Math.min(next, this.strsize);
-          bytes(m.bytes(ptr, n));
+        case 'path':
+        case 'buf':
+        case 'array':
+        case 'retbuf': {
+          let n: number;
+          if (c.how === 'path') {
+            full = next;
+            n = Math.min(next, PATH_CAP);
+          } else if (c.how === 'buf') {
+            full = next;
+            n = Math.min(next, this.strsize);
+          } else if (c.how === 'array') {
+            const count = c.at === 'in' ? Number(args[i + (c.countAt ?? 1)]) >>> 0 : retVal;
+            full = count * c.size;
+            n = Math.min(count, MAX_ELEMS) * c.size;
+          } else {
+            full = retVal;
+            n = Math.min(retVal, c.cap === 0 ? this.strsize : c.cap);
+          }
+          const o = m.check(ptr, n);
+          this.ensure(n);
+          this.copy(m.u8, o, n);
           if (n < full) flags |= CAP_CUT;
           break;
         }
@@ -520,47 +619,37 @@ export class TraceSession {
           const size = c.size;
           full = size;
           const o = m.check(ptr, size);
-          room(size);
-          const src = m.u8;
-          if (size <= 16) for (let k = 0; k < size; k++) scratch[w + k] = src[o + k]!;
-          else scratch.set(src.subarray(o, o + size), w);
-          if (kind.ret) value = size === 8 ? sdv.getUint32(w, true) + sdv.getUint32(w + 4, true) * 0x100000000 : sdv.getUint32(w, true);
-          w += size;
-          break;
-        }
-        case 'array': {
-          const count = c.at === 'in' ? Number(args[i + (c.countAt ?? 1)]) >>> 0 : retVal;
-          full = count * c.size;
-          const n = Math.min(count, MAX_ELEMS) * c.size;
-          bytes(m.bytes(ptr, n));
-          if (n < full) flags |= CAP_CUT;
-          break;
-        }
-        case 'retbuf': {
-          full = retVal;
-          const n = Math.min(retVal, c.cap === 0 ? this.strsize : c.cap);
-          bytes(m.bytes(ptr, n));
-          if (n < full) flags |= CAP_CUT;
+          this.ensure(size);
+          const at = this.pos;
+          this.copy(m.u8, o, size);
+          if (kind.ret) value = size === 8 ? this.dv.getUint32(at, true) + this.dv.getUint32(at + 4, true) * 0x100000000 : this.dv.getUint32(at, true);
           break;
         }
         case 'iov': {
           const count = next;
           const base = m.check(ptr, count * 8);
           const shown = Math.min(count, MAX_ELEMS);
-          u32(count);
+          // the bytes to copy first (the room to make), then the copies
           let left = c.at === 'out' ? retVal : Infinity;
+          let size = 4;
+          for (let k = 0; k < shown; k++) {
+            const moved = Math.min(m.dv.getUint32(base + k * 8 + 4, true), left);
+            left -= moved;
+            size += 8 + Math.min(moved, this.strsize);
+          }
+          this.ensure(size);
+          this.u32(count);
+          left = c.at === 'out' ? retVal : Infinity;
           for (let k = 0; k < shown; k++) {
             const bp = m.dv.getUint32(base + k * 8, true);
             const bl = m.dv.getUint32(base + k * 8 + 4, true);
             const moved = Math.min(bl, left);
             left -= moved;
             const n = Math.min(moved, this.strsize);
-            u32(bl);
-            const nAt = w;
-            u32(0);
-            const data = m.bytes(bp, n);
-            bytes(data);
-            sdv.setUint32(nAt, n, true);
+            const o = m.check(bp, n);
+            this.u32(bl);
+            this.u32(n);
+            this.copy(m.u8, o, n);
             full += moved;
           }
           break;
@@ -569,40 +658,40 @@ export class TraceSession {
           full = 64;
           const base = m.check(ptr, 64);
           const req = m.u8.slice(base, base + 64);
-          bytes(req);
           const dv = new DataView(req.buffer);
+          const parts: Uint8Array[] = [];
           for (const off of [0, 8]) {
             const sp = dv.getUint32(off, true);
             const sl = dv.getUint32(off + 4, true);
-            const n = Math.min(sl, PATH_CAP);
             let b: Uint8Array;
             try {
-              b = m.bytes(sp, n);
+              b = m.bytes(sp, Math.min(sl, PATH_CAP));
             } catch {
               b = new Uint8Array(0);
             }
-            u32(b.length);
-            bytes(b);
+            parts.push(b);
+          }
+          this.ensure(64 + 8 + parts[0]!.length + parts[1]!.length);
+          this.copy(req, 0, 64);
+          for (const b of parts) {
+            this.u32(b.length);
+            this.copy(b, 0, b.length);
           }
           break;
         }
       }
     } catch (e) {
       if (!(e instanceof SysError)) throw e;
-      w = start;
+      this.pos = this.rec + start;
       flags = CAP_FAULT;
     }
-    scratch[at] = flags;
-    sdv.setUint32(at + 1, Math.min(full, 0xffffffff), true);
-    sdv.setUint32(at + 5, w - start, true);
+    const at = this.rec + head;
+    this.buf[at + 1] = flags;
+    this.dv.setUint32(at + 2, Math.min(full, 0xffffffff), true);
+    this.dv.setUint32(at + 6, this.pos - this.rec - start, true);
     return value;
   }
 
-  /**
-   * Records only these calls from now on (trace_filter; null: all), by name in any module:
-   * the others cost a traced process what they cost an untraced one, and a check.
-   * Returns the names not known (nothing is changed then).
-   */
   setFilter(names: readonly string[] | null): string[] {
     if (names === null) {
       this.mask = null;
@@ -616,17 +705,18 @@ export class TraceSession {
     return unknown;
   }
 
+
   // ---- processes ----
 
   attach(p: Process, how: number): void {
     p.trace = this;
     this.procs.add(p);
-    header(REC.ATTACHED, 0, p.pid, 0, performance.now());
-    u32(p.ppid);
-    u8(how);
+    if (!this.begin(REC.ATTACHED, 0, p.pid, 0, performance.now(), 7)) return;
+    this.u32(p.ppid);
+    this.u8(how);
     const wchan = p.wchan === null ? -1 : this.calls.findIndex((c) => c.name === p.wchan);
-    u16(wchan < 0 ? 0xffff : wchan);
-    this.push();
+    this.u16(wchan < 0 ? 0xffff : wchan);
+    this.commit();
   }
 
   /** SUMMARY: the counts since the last COUNTS record, as one (none: nothing written). */
@@ -636,30 +726,31 @@ export class TraceSession {
     const c = this.nCalls;
     let rows = 0;
     for (let i = 0; i < c.length; i++) if (c[i]! > 0) rows++;
-    header(REC.COUNTS, 0, 0, 0, 0);
-    room(4 + rows * 26);
-    sdv.setUint32(w, rows, true);
-    w += 4;
+    const write = this.begin(REC.COUNTS, 0, 0, 0, 0, 4 + rows * 26);
+    if (write) this.u32(rows);
+    const dv = this.dv;
     for (let i = 0; i < c.length; i++) {
       if (c[i] === 0) continue;
-      sdv.setUint16(w, i, true);
-      sdv.setFloat64(w + 2, c[i]!, true);
-      sdv.setFloat64(w + 10, this.nErrors[i]!, true);
-      sdv.setFloat64(w + 18, this.nMs[i]!, true);
-      w += 26;
+      if (write) {
+        const o = this.pos;
+        dv.setUint16(o, i, true);
+        dv.setFloat64(o + 2, c[i]!, true);
+        dv.setFloat64(o + 10, this.nErrors[i]!, true);
+        dv.setFloat64(o + 18, this.nMs[i]!, true);
+        this.pos = o + 26;
+      }
       c[i] = 0;
       this.nErrors[i] = 0;
       this.nMs[i] = 0;
     }
-    this.push();
+    if (write) this.commit();
   }
 
   /** Ends tracing of `p` (trace_detach): it runs on as if never traced. */
   detach(p: Process): void {
     if (p.trace !== this) return;
     this.flushCounts();
-    header(REC.DETACHED, 0, p.pid, 0, performance.now());
-    this.push();
+    if (this.begin(REC.DETACHED, 0, p.pid, 0, performance.now(), 0)) this.commit();
     this.forget(p);
   }
 
@@ -673,11 +764,11 @@ export class TraceSession {
 
   /** A signal sent to `p`; `child`: the child whose change of state sent SIGCHLD. */
   signal(p: Process, sig: number, sender: Process | null, child: Process | null = null): void {
-    header(REC.SIGNAL, 0, p.pid, 0, performance.now());
-    u8(sig);
-    u8(sender !== null ? 1 : 0);
-    u32(sender !== null ? sender.pid : 0);
-    u32(sender !== null ? sender.uid : 0);
+    if (!this.begin(REC.SIGNAL, 0, p.pid, 0, performance.now(), 15)) return;
+    this.u8(sig);
+    this.u8(sender !== null ? 1 : 0);
+    this.u32(sender !== null ? sender.pid : 0);
+    this.u32(sender !== null ? sender.uid : 0);
     // SIGCHLD's si_code (Linux's CLD_*) and si_status
     let code = 0;
     let status = 0;
@@ -694,24 +785,25 @@ export class TraceSession {
         status = 18; // SIGCONT
       }
     }
-    u8(code);
-    i32(status);
-    this.push();
+    this.u8(code);
+    this.i32(status);
+    this.commit();
   }
 
   stopped(p: Process, sig: number): void {
-    header(REC.STOPPED, 0, p.pid, 0, performance.now());
-    u8(sig);
-    this.push();
+    if (!this.begin(REC.STOPPED, 0, p.pid, 0, performance.now(), 1)) return;
+    this.u8(sig);
+    this.commit();
   }
 
   exited(p: Process, s: ExitStatus): void {
     this.flushCounts();
-    header(REC.EXITED, 0, p.pid, 0, performance.now());
-    i32(s.code === null ? -1 : s.code);
-    u8(s.signal ?? 0);
-    u8(s.core ? 1 : 0);
-    this.push();
+    if (this.begin(REC.EXITED, 0, p.pid, 0, performance.now(), 6)) {
+      this.i32(s.code === null ? -1 : s.code);
+      this.u8(s.signal ?? 0);
+      this.u8(s.core ? 1 : 0);
+      this.commit();
+    }
     this.forget(p);
   }
 
@@ -731,14 +823,17 @@ export class TraceSession {
     this.disarm();
     for (const p of [...this.procs]) this.forget(p);
     this.closed = true;
-    this.heldLen = 0;
+    this.held = false;
+    const tail = this.chunks[this.chunks.length - 1]!;
     this.chunks.length = 0;
+    tail.start = tail.end = 0;
+    this.chunks.push(tail);
+    this.rec = this.pos = 0;
     this.queued = 0;
     this.drained.wake();
     this.readable.wake();
   }
 
-  /** A child of `parent` is registered; traced from its start when this session asked. */
   static register(child: Process, parent: Process): void {
     const armed = armedBy.get(parent);
     if (armed !== undefined && !armed.closed) {
@@ -764,6 +859,11 @@ export class TraceSession {
       if (armed.finished) armed.readable.wake();
     }
   }
+}
+
+/** Resolves at the next turn of the event loop. */
+function turn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 function invoke(h: AnyHandler, p: Process, args: Args): number {

@@ -48,6 +48,7 @@ int raw_dupfd(I fd, I min, I flags, U out) IMP(dupfd);
 int raw_fd_getfd(I fd, U out) IMP(fd_getfd);
 int raw_fd_setfd(I fd, I flags) IMP(fd_setfd);
 int raw_fd_next(I fd, U out) IMP(fd_next);
+int raw_read_eof(I fd, U iovs, U iovs_len, U nread_out, U eof_out) IMP(read_eof);
 int raw_umask(U mask, U old_out) IMP(umask);
 int raw_fstat(I fd, U buf) IMP(fstat);
 int raw_fstatat(I dirfd, U path, U len, I flags, U buf) IMP(fstatat);
@@ -704,6 +705,26 @@ int main(int argc, char **argv) {
   EACH_BAD(4, "fd_next fd_out", raw_fd_next(0, b));
   expect("fd_next(fd -1)", raw_fd_next(-1, P), __WASI_ERRNO_BADF);
   expect("fd_next(none above 99999)", raw_fd_next(99999, P), __WASI_ERRNO_BADF);
+  {
+    /* read_eof: every pointer is checked before a byte is taken (the pipe keeps its data). */
+    I rp[2];
+    static char rbuf[8];
+    static U riov[2];
+    riov[0] = (U)(uintptr_t)rbuf;
+    riov[1] = sizeof rbuf;
+    if (raw_pipe(A(rp), 0) == 0 && write(rp[1], "abc", 3) == 3) {
+      EACH_BAD(4, "read_eof eof_out", raw_read_eof(rp[0], A(riov), 1, P, b));
+      EACH_BAD(8, "read_eof iovs", raw_read_eof(rp[0], b, 1, P, P + 8));
+      EACH_BAD(4, "read_eof nread_out", raw_read_eof(rp[0], A(riov), 1, b, P + 8));
+      expect("read_eof(fd -1)", raw_read_eof(-1, A(riov), 1, P, P + 8), __WASI_ERRNO_BADF);
+      close(rp[1]);
+      expect("read_eof(data, then no writer)", raw_read_eof(rp[0], A(riov), 1, P, P + 8), 0);
+      expect("read_eof: 3 bytes and end of file", (int)(*(U *)scratch * 10 + *(U *)(scratch + 8)), 31);
+      close(rp[0]);
+    } else {
+      expect("read_eof: a pipe with data", -1, 0);
+    }
+  }
   EACH_BAD(4, "umask old_out", raw_umask(0777, b));
   EACH_BAD(72, "fstat buf", raw_fstat(1, b));
   EACH_BAD(72, "fstatat buf", raw_fstatat(3, (U)(uintptr_t)".", 1, 0, b));

@@ -5,12 +5,12 @@
 // A CGI process: its stdout is a pipe (close-on-exec on our side), stdin a pipe only when
 // the request has a body (else /dev/null, opened by the spawn itself), stderr the log
 // descriptor; it leads a session of its own (setsid), so a timeout kills its whole group.
+// The pipes are made by the spawn itself (spawnPiped: the kernel's PIPE file action), which
+// gives us our ends only — no pipe() before it and no close() of the child's ends after it.
 // The calls that wait (read, write, wait, spawn) use the promise forms, so the event loop
-// serves other connections meanwhile. The others (pipe, close) block the isolate for a round
-// trip, so they are kept off a request's path where they can be: stdout pipes are made ahead
-// (a few spares, refilled when the event loop is free), the first read of the script's
-// output is started before our copy of its write end is closed, and our read end is closed
-// after the response has been handed on.
+// serves other connections meanwhile; our ends are closed with closeLater, which sends the
+// close and does not wait for it (a synchronous close would hold the isolate for a round
+// trip, behind whatever the kernel thread is doing).
 import { createRequire } from 'node:module';
 import type { ListenAddr } from './config.ts';
 import type { CgiProcess, Conn, ExitStatus, Listener, SpawnRequest, Spawner, Transport } from './io.ts';
@@ -22,52 +22,20 @@ const isk = require('isokernel') as Isk;
 
 const EMPTY = new Uint8Array(0);
 
-/** Spare stdout pipes, [read end, write end], both close-on-exec. */
-const spares: [number, number][] = [];
-const SPARES = 4;
-let refilling = false;
-
-function refill(): void {
-  if (refilling) return;
-  refilling = true;
-  setImmediate(() => {
-    refilling = false;
-    try {
-      while (spares.length < SPARES) spares.push(isk.pipe({ cloexec: true }));
-    } catch {
-      // EMFILE and the like: spawn makes its own
-    }
-  });
-}
-
-function stdoutPipe(): [number, number] {
-  const p = spares.pop() ?? isk.pipe({ cloexec: true });
-  refill();
-  return p;
-}
-
 export function iskSpawner(): Spawner {
   return {
     async spawn(r: SpawnRequest): Promise<CgiProcess> {
-      const [outR, outW] = stdoutPipe();
-      const [inR, inW] = r.stdin ? isk.pipe({ cloexec: true }) : [-1, -1];
-      let pid: number;
-      try {
-        // The cwd only when it differs from ours: a spawn with a cwd makes the kernel work out
-        // its path (a readdir per level on hostfs), a tenth of a CGI request's cost.
-        pid = await isk.promises.spawn(r.file, r.argv, {
-          env: r.env, setsid: true, ...(r.cwd !== process.cwd() ? { cwd: r.cwd } : {}),
-          fds: r.stderrFd !== null ? { 0: r.stdin ? inR : 'null', 1: outW, 2: r.stderrFd } : { 0: r.stdin ? inR : 'null', 1: outW },
-        });
-      } catch (e) {
-        for (const fd of [outR, outW, inR, inW]) if (fd >= 0) isk.close(fd);
-        throw e;
-      }
-      // The first read is on its way before our write end closes (the close only matters for
-      // the end of file, which comes later).
-      let first: Promise<Uint8Array> | null = isk.promises.read(outR, 65536);
-      isk.close(outW);
-      if (inR >= 0) isk.close(inR);
+      // The cwd only when it differs from ours: a spawn with a cwd makes the kernel work out
+      // its path (a readdir per level on hostfs), a tenth of a CGI request's cost.
+      const { pid, pipes } = await isk.promises.spawnPiped(r.file, r.argv, {
+        env: r.env, setsid: true, ...(r.cwd !== process.cwd() ? { cwd: r.cwd } : {}),
+        fds: r.stderrFd !== null ? { 0: r.stdin ? 'pipe' : 'null', 1: 'pipe', 2: r.stderrFd } : { 0: r.stdin ? 'pipe' : 'null', 1: 'pipe' },
+      });
+      const outR = pipes[1]!;
+      const inW = r.stdin ? pipes[0]! : -1;
+      // Reads tell whether the pipe is at its end already (readEof): a script that has exited by
+      // then (most have, by the first read) costs no read that gives nothing.
+      let first: Promise<{ data: Uint8Array; eof: boolean }> | null = isk.promises.readEof(outR, 65536);
       let reaped: ExitStatus | null = null;
       const exited = isk.promises.wait(pid).then((w): ExitStatus => {
         reaped = w ? { code: w.code, signal: w.signal } : { code: null, signal: null };
@@ -81,8 +49,7 @@ export function iskSpawner(): Spawner {
       const closeOut = (): void => {
         if (fdOpen && !reading) {
           fdOpen = false;
-          // After the current turn of the event loop: the response's write goes first.
-          setImmediate(() => isk.close(outR));
+          isk.closeLater(outR); // nothing waits for it (docs/jsproc.md, "The channel's cost")
         }
       };
       return {
@@ -94,24 +61,29 @@ export function iskSpawner(): Spawner {
           } catch {
             // EPIPE: the script did not read its body
           } finally {
-            isk.close(inW);
+            isk.closeLater(inW);
           }
         },
         async read() {
           if (closed) return EMPTY;
           reading = true;
-          let b: Uint8Array;
+          let r: { data: Uint8Array; eof: boolean };
           try {
-            const p = first ?? isk.promises.read(outR, 65536);
+            const p = first ?? isk.promises.readEof(outR, 65536);
             first = null;
-            b = await p;
+            r = await p;
           } finally {
             reading = false;
           }
+          const b = r.data;
           if (!b.length) closed = true;
           if (closed) {
             closeOut();
             return EMPTY;
+          }
+          if (r.eof) {
+            closed = true; // the next read() gives the end without a call
+            closeOut();
           }
           return b;
         },
@@ -220,11 +192,7 @@ class IskConn implements Conn {
   private settle(): void {
     if (this.destroyed && this.busy === 0 && !this.closed) {
       this.closed = true;
-      try {
-        isk.close(this.fd);
-      } catch {
-        // closed already
-      }
+      isk.closeLater(this.fd);
     }
   }
 

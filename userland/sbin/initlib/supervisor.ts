@@ -87,6 +87,8 @@ export class Supervisor {
   private readonly reaper: Reaper;
   private readonly log: Logger;
   shuttingDown = false;
+  /** Called after every change of a unit's state (init's `wait-ready` requests). */
+  onChange: (() => void) | null = null;
 
   constructor(reaper: Reaper, log: Logger) {
     this.reaper = reaper;
@@ -172,6 +174,7 @@ export class Supervisor {
     u.state = s;
     u.since = Date.now();
     u.reason = reason;
+    this.onChange?.();
   }
 
   private fail(u: Unit, reason: string): void {

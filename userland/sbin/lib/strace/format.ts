@@ -24,6 +24,7 @@
 // decoded and pushed instead. strace's hot path is theirs: every traced call goes through it.
 import type { Capture, CallInfo, Schema, Sink, TraceRecord } from './records.ts';
 import * as N from './names.ts';
+import type { LineBytes } from './out.ts';
 
 export interface FormatOptions {
   /** -T: time spent in each call. */
@@ -66,6 +67,16 @@ interface Shape {
   pointer: boolean[];
   /** An iovec array (iovText, from the bytes). */
   iov: boolean[];
+  /** Per param in `all`: its capture printed from the bytes (BYTES), or null (STRUCTS, from a Capture). */
+  bytes: (BytesFmt | null)[];
+  /** The name and `(`, as bytes (printCallBytes). */
+  nameOpen: Uint8Array;
+  /** Per param in `all`, a QUICK scalar's kind for printCallBytes: 0 none, 1 signed, 2 unsigned, 3 hex. */
+  quickKind: number[];
+  /** Per param in `all`, a quoted capture for printCallBytes: 0 no, 1 a path (cut: its flag), 2 a buffer (cut: full > its length). */
+  quoted: number[];
+  /** Per param in `all`, for printCallBytes: 1 a stat struct (ostat), 2 a filestat (ofilestat), else 0. */
+  stat2: number[];
 }
 type Exit = Extract<TraceRecord, { type: 'exit' }>;
 
@@ -120,6 +131,11 @@ export class Formatter implements Sink {
     return this.classes.get(cls) ?? null;
   }
 
+  /** The stream's schema (its first record); null before it came. */
+  get streamSchema(): Schema | null {
+    return this.schema;
+  }
+
   get callNames(): string[] {
     return this.schema ? this.schema.calls.map((c) => c.name) : [];
   }
@@ -141,7 +157,20 @@ export class Formatter implements Sink {
 
   private emit(pid: number, tid: number, text: string, time: number): void {
     if (this.o.summary) return;
+    const b = this.bytesOut;
+    if (b !== null) {
+      b.str(this.prefix(pid, tid));
+      b.str(this.stamp(time));
+      b.str(text);
+      b.byte(10);
+      return;
+    }
     this.out(this.prefix(pid, tid) + this.stamp(time) + text + '\n');
+  }
+
+  /** Lines go into `b` as bytes from now on, not to the output function (null: to it again). */
+  writeBytesTo(b: LineBytes | null): void {
+    this.bytesOut = b;
   }
 
   private lastTime = NaN;
@@ -305,6 +334,7 @@ export class Formatter implements Sink {
 
   /** Per param, the capture seen in this pair (capGen === gen) and where its bytes are. */
   private gen = 0;
+  private bytesOut: LineBytes | null = null;
   private readonly capGen = new Uint32Array(256);
   private readonly capOff = new Int32Array(256);
   private readonly capLen = new Int32Array(256);
@@ -361,7 +391,8 @@ export class Formatter implements Sink {
     o = argsAt + 8 * xn;
     if (o >= xEnd || xn !== en) return false;
     if (this.scanCaps(dv, b, o, xEnd) < 0) return false;
-    this.printCall(dv, b, sh, x, dv.getFloat64(e + 16, true), t0, result, argsAt, xn);
+    if (this.bytesOut !== null) this.printCallBytes(dv, b, sh, x, dv.getFloat64(e + 16, true), t0, result, argsAt, xn);
+    else this.printCall(dv, b, sh, x, dv.getFloat64(e + 16, true), t0, result, argsAt, xn);
     return true;
   }
 
@@ -391,7 +422,8 @@ export class Formatter implements Sink {
     o = this.scanCaps(dv, b, o, end); // the entry's
     if (o < 0 || o >= end || this.scanCaps(dv, b, o, end) < 0) return false; // the exit's
     // the entry's time is its t0 (the ENTER record's header time)
-    this.printCall(dv, b, sh, c, t0, t0, result, argsAt, n);
+    if (this.bytesOut !== null) this.printCallBytes(dv, b, sh, c, t0, t0, result, argsAt, n);
+    else this.printCall(dv, b, sh, c, t0, t0, result, argsAt, n);
     return true;
   }
 
@@ -435,6 +467,14 @@ export class Formatter implements Sink {
         t += iovText(dv, b, at, this.capLen[i]!, this.strsize());
         continue;
       }
+      const bf = sh.bytes[k]!;
+      if (bf !== null) {
+        const s = bf(dv, b, at, this.capLen[i]!, this.capFlags[i]!, this.capFull[i]!, verbose);
+        if (s !== null) {
+          t += s;
+          continue;
+        }
+      }
       t += p({ flags: this.capFlags[i]!, full: this.capFull[i]!, data: b.subarray(at, at + this.capLen[i]!) }, this, NO_ARGS, i);
     }
     const time = dv.getFloat64(x + 16, true);
@@ -465,6 +505,133 @@ export class Formatter implements Sink {
     this.emit(dv.getUint32(x + 8, true), dv.getInt32(x + 12, true), t, eTime);
   }
 
+  /**
+   * printCall, its line written as bytes into bytesOut (strace's own output: main.ts): the
+   * same line, its pieces copied in as they are made, numbers as digits — no string per
+   * line, no string of the lines to encode.
+   */
+  private printCallBytes(dv: DataView, b: Uint8Array, sh: Shape, x: number, eTime: number, t0: number, result: number, argsAt: number, xn: number): void {
+    const info = sh.info;
+    const time = dv.getFloat64(x + 16, true);
+    const ms = Number.isNaN(t0) ? NaN : time - t0;
+    const st = sh.stat ?? (sh.stat = this.statOf(info.name));
+    st.calls++;
+    if (info.returnsValue ? result < 0 : result !== 0) st.errors++;
+    if (!Number.isNaN(ms)) st.ms += ms;
+    if (this.o.summary) return;
+    const o = this.bytesOut!;
+    const verbose = this.o.verbose === true;
+    o.str(this.prefix(dv.getUint32(x + 8, true), dv.getInt32(x + 12, true)));
+    o.str(this.stamp(eTime));
+    o.bytes(sh.nameOpen);
+    const all = sh.all;
+    for (let k = 0; k < all.length; k++) {
+      const i = all[k]!;
+      if (k > 0) {
+        o.byte(0x2c);
+        o.byte(0x20);
+      }
+      const lo = i < xn ? dv.getInt32(argsAt + 8 * i, true) : 0;
+      const hasCap = this.capGen[i] === this.gen;
+      if (hasCap && (this.capFlags[i]! & 1) !== 0) {
+        o.str(hexLo(lo));
+        continue;
+      }
+      const qk = sh.quickKind[k]!;
+      if (qk !== 0) {
+        if (qk === 1) o.int(lo);
+        else if (qk === 2) o.int(lo >>> 0);
+        else o.str(hexLo(lo));
+        continue;
+      }
+      const f = sh.scalar[k]!;
+      if (f !== null) {
+        o.str(f(i < xn ? dv.getBigInt64(argsAt + 8 * i, true) : 0n, lo, verbose));
+        continue;
+      }
+      if (!hasCap) {
+        if (sh.pointer[k]) o.str(hexLo(lo));
+        else o.int(lo);
+        continue;
+      }
+      const p = sh.struct[k]!;
+      if (p === null) {
+        o.str(hexLo(lo));
+        continue;
+      }
+      const at = this.capOff[i]!;
+      if (sh.iov[k]) {
+        iovBytes(o, dv, b, at, this.capLen[i]!, this.strsize());
+        continue;
+      }
+      const sk = sh.stat2[k]!;
+      if (sk !== 0 && !verbose) {
+        // stat (1) and filestat (2), not verbose: as BYTES prints them, straight into o
+        const len = this.capLen[i]!;
+        if (len < (sk === 1 ? 72 : 64)) o.str('{...}');
+        else {
+          if (sk === 1) {
+            o.str('{st_mode=');
+            o.str(modeText(dv.getUint32(at + 20, true)));
+            o.str(', st_size=');
+          } else {
+            o.str('{filetype=');
+            o.str(N.named(N.FILETYPES, dv.getUint8(at + 16)));
+            o.str(', size=');
+          }
+          const hi = dv.getUint32(at + 36, true);
+          if (hi === 0) o.int(dv.getUint32(at + 32, true));
+          else o.str(dv.getBigUint64(at + 32, true).toString());
+          o.str(', ...}');
+        }
+        continue;
+      }
+      const qb = sh.quoted[k]!;
+      if (qb !== 0) {
+        const len = this.capLen[i]!;
+        quoteBytes(o, b, at, at + len, qb === 1 ? (this.capFlags[i]! & 2) !== 0 : this.capFull[i]! > len);
+        continue;
+      }
+      const bf = sh.bytes[k]!;
+      if (bf !== null) {
+        const s = bf(dv, b, at, this.capLen[i]!, this.capFlags[i]!, this.capFull[i]!, verbose);
+        if (s !== null) {
+          o.str(s);
+          continue;
+        }
+      }
+      o.str(p({ flags: this.capFlags[i]!, full: this.capFull[i]!, data: b.subarray(at, at + this.capLen[i]!) }, this, NO_ARGS, i));
+    }
+    o.byte(0x29);
+    o.byte(0x20);
+    o.byte(0x3d);
+    o.byte(0x20);
+    if (info.returnsValue) o.int(result);
+    else if (result === -2) o.str('? ERESTARTSYS (To be restarted if SA_RESTART is set)');
+    else if (result !== 0) {
+      o.str('-1 ');
+      o.str(N.errnoName(result));
+      o.str(' (');
+      o.str(N.errnoText(result));
+      o.byte(0x29);
+    } else {
+      const rp = sh.retParam;
+      if (rp < 0 || this.capGen[rp] !== this.gen || (this.capFlags[rp]! & 1) !== 0 || this.capLen[rp]! < 4) o.byte(0x30);
+      else {
+        const at = this.capOff[rp]!;
+        const v = dv.getUint32(at, true);
+        if (info.kinds[rp] === 'ret_mode') o.str(octal(v));
+        else if (this.capLen[rp]! >= 8) {
+          const hi = dv.getUint32(at + 4, true);
+          if (hi === 0) o.int(v);
+          else o.str(dv.getBigUint64(at, true).toString());
+        } else o.int(v);
+      }
+    }
+    if (this.o.timing) o.str(` <${Number.isNaN(ms) ? '?' : (ms / 1000).toFixed(6)}>`);
+    o.byte(10);
+  }
+
   // ---- one call ----
 
   private hasOutputs(call: number): boolean {
@@ -490,7 +657,8 @@ export class Formatter implements Sink {
       info, before, after, custom, all: [...before, ...after],
       fast: custom === null && !info.kinds.includes('sockaddr') && info.kinds.length <= MAX_FAST_PARAMS,
       retParam: info.kinds.findIndex((k) => k.startsWith('ret_')), shown: this.shown(info.name), stat: null,
-      quick: [], scalar: [], struct: [], pointer: [], iov: [],
+      quick: [], scalar: [], struct: [], pointer: [], iov: [], bytes: [],
+      nameOpen: ASCII.encode(info.name + '('), quickKind: [], quoted: [], stat2: [],
     };
     for (const i of sh.all) {
       const kind = info.kinds[i]!;
@@ -500,6 +668,10 @@ export class Formatter implements Sink {
       sh.struct.push(STRUCTS[kind] ?? null);
       sh.pointer.push(OUT_KINDS.has(kind) || Object.hasOwn(STRUCTS, kind));
       sh.iov.push(kind === 'iov' || kind === 'oiov');
+      sh.bytes.push(BYTES[kind] ?? null);
+      sh.quickKind.push(sc !== undefined ? QUICK_KIND[kind] ?? 0 : 0);
+      sh.quoted.push(kind === 'path' ? 1 : BYTES[kind] === quoteCut ? 2 : 0);
+      sh.stat2.push(kind === 'ostat' ? 1 : kind === 'ofilestat' ? 2 : 0);
     }
     if (call < this.shapes.length) this.shapes[call] = sh;
     return sh;
@@ -589,6 +761,28 @@ function view(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/**
+ * A capture printed from the bytes (len bytes at `at` in b; dv views b), as STRUCTS prints
+ * it from a Capture but with no object, view or bigint made: the kinds of the calls made
+ * most. Null: not this time (-v), STRUCTS prints it.
+ */
+type BytesFmt = (dv: DataView, b: Uint8Array, at: number, len: number, flags: number, full: number, verbose: boolean) => string | null;
+const quoteCut: BytesFmt = (_dv, b, at, len, _flags, full) => quoteRange(b, at, at + len, full > len);
+const BYTES: Readonly<Record<string, BytesFmt>> = {
+  path: (_dv, b, at, len, flags) => quoteRange(b, at, at + len, (flags & 2) !== 0),
+  str: quoteCut, buf: quoteCut, obuf: quoteCut, olink: quoteCut, orecv: quoteCut,
+  ostat: (dv, _b, at, len, _flags, _full, verbose) => {
+    if (len < 72) return '{...}';
+    if (verbose) return null;
+    return '{st_mode=' + modeText(dv.getUint32(at + 20, true)) + ', st_size=' + u64Text(dv, at + 32) + ', ...}';
+  },
+  ofilestat: (dv, _b, at, len, _flags, _full, verbose) => {
+    if (len < 64) return '{...}';
+    if (verbose) return null;
+    return '{filetype=' + N.named(N.FILETYPES, dv.getUint8(at + 16)) + ', size=' + u64Text(dv, at + 32) + ', ...}';
+  },
+};
+
 /** A mode as strace prints it: 022, 0644. */
 function octal(n: number): string {
   return '0' + (n >>> 0).toString(8).padStart(2, '0');
@@ -599,6 +793,12 @@ const HEADER = 24;
 /** Params per call the pair path keeps captures for (u8 param numbers: all). */
 const MAX_FAST_PARAMS = 256;
 const NO_ARGS: bigint[] = [];
+
+const ASCII = new TextEncoder();
+/** QUICK's kinds for printCallBytes: 1 signed decimal, 2 unsigned, 3 hex (hexLo). */
+const QUICK_KIND: Readonly<Record<string, number>> = {
+  int: 1, fd: 1, pid: 1, exitcode: 1, len: 2, uint: 2, seconds: 2, pages: 2, hex: 3, ptr: 3,
+};
 
 /** hex() of an argument's low 32 bits (all hex() looks at). */
 function hexLo(lo: number): string {
@@ -627,6 +827,44 @@ for (let c = 0; c < 256; c++) {
 /** Bytes as a C string literal, as strace quotes them (octal escapes). */
 export function quote(b: Uint8Array, cut: boolean): string {
   return quoteRange(b, 0, b.length, cut);
+}
+
+/** BYTE_TEXT and OCT3 as bytes: byte c's text at [c * 4, c * 4 + its length). */
+const BYTE_B = new Uint8Array(256 * 4);
+const BYTE_N = new Uint8Array(256);
+const OCT3_B = new Uint8Array(256 * 4);
+const OCT3_N = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  for (const [text, into, lens] of [[BYTE_TEXT[c]!, BYTE_B, BYTE_N], [OCT3[c]!, OCT3_B, OCT3_N]] as const) {
+    lens[c] = text.length;
+    for (let k = 0; k < text.length; k++) into[c * 4 + k] = text.charCodeAt(k);
+  }
+}
+
+/** quoteRange, written into `o` as bytes. */
+function quoteBytes(o: LineBytes, b: Uint8Array, start: number, end: number, cut: boolean): void {
+  o.room(2 + 4 * (end - start) + 3);
+  const out = o.buf;
+  let n = o.n;
+  out[n++] = 0x22;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    const next = i + 1 < end ? b[i + 1]! : -1;
+    if (next >= 0x30 && next <= 0x37) {
+      const k = OCT3_N[c]!;
+      for (let j = 0; j < k; j++) out[n++] = OCT3_B[c * 4 + j]!;
+    } else {
+      const k = BYTE_N[c]!;
+      for (let j = 0; j < k; j++) out[n++] = BYTE_B[c * 4 + j]!;
+    }
+  }
+  out[n++] = 0x22;
+  if (cut) {
+    out[n++] = 0x2e;
+    out[n++] = 0x2e;
+    out[n++] = 0x2e;
+  }
+  o.n = n;
 }
 
 /** quote() of b[start, end). */
@@ -717,6 +955,32 @@ function iovText(dv: DataView, b: Uint8Array, at: number, len: number, strsize: 
   }
   if (parts < count) t += parts > 0 ? ', ...' : '...';
   return t + ']';
+}
+
+/** iovText, written into `o` as bytes. */
+function iovBytes(o: LineBytes, dv: DataView, b: Uint8Array, at: number, len: number, strsize: number): void {
+  if (len < 4) {
+    o.str('[]');
+    return;
+  }
+  const count = dv.getUint32(at, true);
+  const end = at + len;
+  let p = at + 4;
+  let parts = 0;
+  o.byte(0x5b);
+  while (p + 8 <= end) {
+    const iovLen = dv.getUint32(p, true);
+    const n = dv.getUint32(p + 4, true);
+    const data = p + 8;
+    p += 8 + n;
+    o.str(parts++ > 0 ? ', {iov_base=' : '{iov_base=');
+    quoteBytes(o, b, data, Math.min(data + n, end), n >= strsize && n < iovLen);
+    o.str(', iov_len=');
+    o.int(iovLen);
+    o.byte(0x7d);
+  }
+  if (parts < count) o.str(parts > 0 ? ', ...' : '...');
+  o.byte(0x5d);
 }
 
 /** st_mode as strace prints it (S_IFREG|0644), worked out once per mode. */

@@ -8,6 +8,8 @@
 import isokernel from 'isokernel';
 import { Formatter, summaryTable, traceFilter } from './format.ts';
 import { Parser } from './records.ts';
+import { LineBytes } from './out.ts';
+import { warmUp } from './warm.ts';
 
 const USAGE = `usage: strace [-fTcvrt] [-e trace=SET] [-o FILE] [-s STRSIZE] -p PID
        strace [-fTcvrt] [-e trace=SET] [-o FILE] [-s STRSIZE] PROGRAM [ARGS]
@@ -42,11 +44,13 @@ interface Opts {
 
 /**
  * Bytes asked for per read of a trace descriptor (the lines of each read go out in one
- * write). A quarter of what the kernel queues before a traced process waits for us
- * (SOFT_BYTES, 1 MiB): the process goes on while we format what we took. Measured with
- * bench/trace.ts: 64 KiB and 1 MiB reads were both slower.
+ * write): all the kernel has queued, mostly. The kernel lets its event loop turn when
+ * 64 KiB are queued (a traced process's preemption check), which is when a read is
+ * answered; what a read takes, strace formats while the process goes on.
  */
 const READ_BYTES = 1 << 18;
+/** After the warm-up (warm.ts), before the real stream: V8's optimizing compiles finish. */
+const WARM_PAUSE_MS = 20;
 
 function die(msg: string, code = 1): never {
   isokernel.write(2, `strace: ${msg}\n`);
@@ -133,25 +137,25 @@ async function main(): Promise<void> {
       die(`Can't fopen '${o.out}': ${errText(e)}`);
     }
   }
-  // The lines of one read's records, written at once (one write per read)
-  let text = '';
+  // The lines of one read's records, as bytes (out.ts), written at once (one write per read)
+  const lines = new LineBytes();
   const flush = (): void => {
-    if (text === '') return;
-    const t = text;
-    text = '';
-    isokernel.write(outFd, t);
+    let b = lines.view();
+    while (b.length > 0) {
+      const n = isokernel.write(outFd, b);
+      if (n <= 0) break;
+      b = b.subarray(n);
+    }
+    lines.clear();
   };
   const notes = (line: string): void => {
     flush();
     isokernel.write(2, line);
   };
   let filter: ((name: string) => boolean) | null = null;
-  const fmt: Formatter = new Formatter(
-    { timing: o.timing, stamps: o.stamps, relative: o.relative, verbose: o.verbose, summary: o.summary, filter: o.filter === null ? null : (name) => filter!(name) },
-    (line) => {
-      text += line;
-    }, notes,
-  );
+  const options = { timing: o.timing, stamps: o.stamps, relative: o.relative, verbose: o.verbose, summary: o.summary, filter: o.filter === null ? null : (name: string) => filter!(name) };
+  const fmt: Formatter = new Formatter(options, (line) => lines.str(line), notes);
+  fmt.writeBytesTo(lines);
   if (o.filter !== null) filter = traceFilter(o.filter, (c) => fmt.classMembers(c), () => fmt.callNames);
 
   // One trace descriptor per -p (or one armed for PROGRAM's child), read side by side.
@@ -216,6 +220,20 @@ async function main(): Promise<void> {
     }
   }
 
+  // V8 compiles the formatter on a made-up stream before the real one comes (warm.ts)
+  const schema = fmt.streamSchema;
+  if (schema !== null && !o.summary && process.env.STRACE_NO_WARMUP === undefined) {
+    flush();
+    const wf = new Formatter(options, () => {}, () => {});
+    wf.writeBytesTo(lines);
+    wf.push({ type: 'schema', pid: 0, tid: 0, time: 0, schema });
+    warmUp(wf, schema.calls, () => {
+      lines.clear(); // the warm-up's lines go nowhere
+    });
+    // V8 compiles on other threads: a moment for the last of it, before the real stream
+    await new Promise((r) => setTimeout(r, WARM_PAUSE_MS));
+  }
+
   if (o.pids.length === 0) {
     const prog = o.program[0]!;
     try {
@@ -241,7 +259,7 @@ async function main(): Promise<void> {
   }));
   flush();
   if (o.summary) {
-    text += summaryTable(fmt.stats);
+    lines.str(summaryTable(fmt.stats));
     flush();
   }
   let status = 0;

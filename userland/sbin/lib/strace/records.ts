@@ -108,7 +108,29 @@ export class Parser {
    * stream. What `feed` would give, without a record object for the common case.
    */
   feedTo(chunk: Uint8Array, sink: Sink): void {
-    const buf = this.buf.length === 0 ? chunk : join(this.buf, chunk);
+    let buf = chunk;
+    const left = this.buf;
+    if (left.length > 0) {
+      // a record begun in the last piece: completed from this one's first bytes alone (joining
+      // the whole piece to it cost a copy of the piece at every read)
+      let need = HEADER_BYTES - left.length;
+      if (left.length >= 4) need = new DataView(left.buffer, left.byteOffset, 4).getUint32(0, true) - left.length;
+      else if (chunk.length >= need) need = new DataView(join(left, chunk.subarray(0, 4 - left.length)).buffer).getUint32(0, true) - left.length;
+      need = Math.max(need, HEADER_BYTES - left.length);
+      if (chunk.length <= need) {
+        this.buf = EMPTY;
+        this.feedFrom(join(left, chunk), sink);
+        return;
+      }
+      this.buf = EMPTY;
+      this.feedFrom(join(left, chunk.subarray(0, need)), sink);
+      if (this.buf.length > 0) throw new Error('trace stream: bad record size');
+      buf = chunk.subarray(need);
+    }
+    this.feedFrom(buf, sink);
+  }
+
+  private feedFrom(buf: Uint8Array, sink: Sink): void {
     const len = buf.length;
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     // The loop is all the common case needs (CALL records printed by the sink), so that V8
