@@ -402,8 +402,11 @@ const ANALYSIS = `## Where isokernel's time goes
   notify of each reply (\`reply\`) and the GC of each process's objects (\`Accounting\` and the
   instance).
 - **The machine**: 2 vCPUs shared by wrk, the server and, here, other work (the load average is in
-  the header). Apache's CGI figures are fork+exec bound and fall steeply with load (the idle
-  baseline in ../shared/baselines is ~1,000 req/s for mod_cgid); compare ratios within one run.`;
+  the header). Apache's CGI figures are fork+exec bound: ../shared/baselines measured mod_cgid at
+  ~1,000 req/s on an earlier kernel of this VM; on 2026-12-03 it served ~165–207 req/s with the
+  machine otherwise idle (a sequential curl: ~5.5 ms per CGI request against ~0.75 ms for a static
+  file; native getppid ~1 µs and posix_spawn ~1.6 ms there, against 287 ns and 0.7 ms in the
+  baselines). Compare ratios within one run.`;
 
 function report(rows: Row[], notes: string[]): void {
   const find = (server: string, what: string) => rows.find((r) => r.server === server && r.what === what)?.r ?? null;
@@ -437,7 +440,7 @@ function report(rows: Row[], notes: string[]): void {
   const isoCgiRow = rows.find((r) => r.server === 'isokernel httpd' && r.what === 'cgi');
   if (isoCgiRow?.perReq && isoCgiRow.r) {
     const bound = (cpus().length * 1e6) / isoCgiRow.perReq.cpuUs;
-    notes.push(`A load-independent view of isokernel's CGI: ${fmt(isoCgiRow.perReq.cpuUs)} µs of host CPU per request (kernel thread, httpd's isolate and the WASI process together) bounds it to ~${fmt(bound)} req/s with all ${cpus().length} CPUs to itself (and wrk needs some). ../shared/baselines measured Apache mod_cgid at ~1,000 req/s on this VM when idle: how the ratio comes out depends on the load, because Apache's fork+exec slows down with a busy machine much more than a WASI spawn does — see the load average above.`);
+    notes.push(`A load-independent view of isokernel's CGI: ${fmt(isoCgiRow.perReq.cpuUs)} µs of host CPU per request (kernel thread, httpd's isolate and the WASI process together) bounds it to ~${fmt(bound)} req/s with all ${cpus().length} CPUs to itself (and wrk needs some). For scale: ../shared/baselines measured Apache mod_cgid at ~1,000 req/s on an earlier kernel of this VM; isokernel's figure above is ${(isoCgiRow.r.rps / 999).toFixed(1)}× that.`);
   }
   const cgi = find('Apache prefork + mod_cgi', 'cgi');
   if (isoCgi && cgi) lines.push(`| (CGI against prefork + mod_cgi) | ${fmt(isoCgi.rps)} | ${fmt(cgi.rps)} | ${(isoCgi.rps / cgi.rps).toFixed(2)}× | |`);
