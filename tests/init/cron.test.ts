@@ -52,6 +52,8 @@ describe('crond', () => {
     }));
     await until(() => count(b.log(), /job long: scheduled run skipped/g) >= 2, 'skips', 20_000, b.log);
     await until(() => b.read('/var/many').split('\n').length >= 4, 'overlapping runs', 20_000, b.log);
+    // The runs' own lines reach /var first; crond's log lines come through syslogd.
+    await until(() => count(b.log(), /job many: started/g) >= 3, 'three starts of many logged', 20_000, b.log);
     const log = b.log();
     assert.match(log, /job long: scheduled run skipped: the previous run \(pid \d+\) is still running/);
     // Two runs of `long` never overlap: each start follows the previous end.
