@@ -173,7 +173,7 @@ test('boot-cli: `isokernel boot` runs until SIGTERM, then exits with init\'s sta
   assert.match(err, /init ended: status 0/);
 });
 
-test('boot-real-init: with the real init (userland/sbin/init.ts) every service gets ready, and stops on shutdown', { skip: !existsSync(join(ROOT, 'userland', 'sbin', 'init.ts')) }, async () => {
+test('boot-real-init: with the real init (userland/sbin/init.ts) every service gets ready, and stops on shutdown', { skip: existsSync(join(ROOT, 'userland', 'sbin', 'init.ts')) ? false : 'userland/sbin/init.ts is not in this tree' }, async () => {
   const dir = join(tmp, 'img-real');
   makeImage(dir, 50);
   writeFileSync(join(dir, 'isokernel.toml'), readFileSync(join(dir, 'isokernel.toml'), 'utf8') + `

@@ -14,6 +14,8 @@ const root = path.resolve(here, '../..');
 const ISK = path.join(root, 'bin/isokernel');
 const TTYTEST = path.join(here, 'bin/ttytest.wasm');
 const hasPython = spawnSync('python3', ['-c', 'import pty'], { stdio: 'ignore' }).status === 0;
+/** The tests drive a host pseudo-terminal through python3's pty module (.ci/run installs python3). */
+const NO_PYTHON = hasPython ? false : 'python3 with its pty module is not installed (apt-get install python3)';
 
 type Step = { wait: string } | { send: string } | { repeat: string; until: string } | { resize: [number, number] } | { sleep: number };
 
@@ -24,7 +26,7 @@ function drive(cmd: string[], steps: Step[], rows = 30, cols = 90): { output: st
   return JSON.parse(out) as { output: string; status: number; error: string | null };
 }
 
-test('isokernel run on a host terminal: the program has a kernel terminal of the host\'s size', { skip: !hasPython }, () => {
+test('isokernel run on a host terminal: the program has a kernel terminal of the host\'s size', { skip: NO_PYTHON }, () => {
   const r = drive([ISK, 'run', TTYTEST, 'info'], [], 33, 101);
   assert.equal(r.error, null, r.output);
   assert.equal(r.status, 0, r.output);
@@ -32,14 +34,14 @@ test('isokernel run on a host terminal: the program has a kernel terminal of the
   assert.match(r.output, /devtty=1 \[via \/dev\/tty\] badioctl=ENOTTY\r\n$/); // one CR: the host's own ONLCR is off
 });
 
-test('raw mode through the host terminal: keys arrive as typed', { skip: !hasPython }, () => {
+test('raw mode through the host terminal: keys arrive as typed', { skip: NO_PYTHON }, () => {
   const r = drive([ISK, 'run', TTYTEST, 'raw', '3'], [{ wait: 'ready raw=1' }, { send: 'x\r\x03' }]);
   assert.equal(r.error, null, r.output);
   assert.match(r.output, /got 3: 78 0d 03/);
   assert.equal(r.status, 0);
 });
 
-test('^C typed: SIGINT from the kernel line discipline (caught: EINTR; uncaught: killed, status 130)', { skip: !hasPython }, () => {
+test('^C typed: SIGINT from the kernel line discipline (caught: EINTR; uncaught: killed, status 130)', { skip: NO_PYTHON }, () => {
   // ^C again while the program has not reached its read (it may be preempted between its
   // printf and read: the handler runs then and the read would wait on).
   const caught = drive([ISK, 'run', TTYTEST, 'sigint'], [{ wait: 'waiting' }, { send: 'ab' }, { repeat: '\x03', until: 'read: ' }]);
@@ -51,13 +53,13 @@ test('^C typed: SIGINT from the kernel line discipline (caught: EINTR; uncaught:
   assert.match(killed.output, /killed by SIGINT/);
 });
 
-test('a host window resize reaches the program as SIGWINCH with the new size', { skip: !hasPython }, () => {
+test('a host window resize reaches the program as SIGWINCH with the new size', { skip: NO_PYTHON }, () => {
   const r = drive([ISK, 'run', TTYTEST, 'winch'], [{ wait: 'waiting' }, { resize: [50, 132] }, { wait: 'winch' }]);
   assert.equal(r.error, null, r.output);
   assert.match(r.output, /winch 50x132/);
 });
 
-test('the host terminal\'s mode is restored when the program ends', { skip: !hasPython }, () => {
+test('the host terminal\'s mode is restored when the program ends', { skip: NO_PYTHON }, () => {
   const r = drive(['sh', '-c', `"${ISK}" run "${TTYTEST}" raw 1 </dev/tty & wait; stty -a`], [{ wait: 'ready' }, { send: 'z' }, { wait: 'icanon' }]);
   assert.equal(r.error, null, r.output);
   assert.match(r.output, /got 1: 7a/);
@@ -72,7 +74,7 @@ test('stdin not a terminal: no kernel terminal, output as before', () => {
   assert.match(out, /devtty=ENXIO badioctl=ENOTTY\n$/);
 });
 
-test('the userland shell\'s interactive prompt: line editing, ^C ends the foreground command, not the shell', { skip: !hasPython }, () => {
+test('the userland shell\'s interactive prompt: line editing, ^C ends the foreground command, not the shell', { skip: NO_PYTHON }, () => {
   const r = drive([ISK, 'run', 'sh', '-i'], [
     { wait: '# ' }, { send: 'echo helo\x7flo\r' }, { wait: 'hello\r\n.*# ' },
     { send: 'cat\r' }, { sleep: 0.5 }, { send: 'abc\r' }, { wait: 'abc\r\nabc' }, { send: '\x03' }, { wait: '# $' },
@@ -83,7 +85,7 @@ test('the userland shell\'s interactive prompt: line editing, ^C ends the foregr
   assert.match(r.output, /# echo helo\x08 \x08lo\r\nhello\r\n/);
 });
 
-test('top on the kernel terminal: full screen, P and M sort, d changes the delay, q quits', { skip: !hasPython }, () => {
+test('top on the kernel terminal: full screen, P and M sort, d changes the delay, q quits', { skip: NO_PYTHON }, () => {
   const r = drive([ISK, 'run', 'top', '-d', '5'], [
     { wait: 'PID USER' }, { send: 'M' }, { wait: '%MEM.*%MEM|PID USER' }, { send: 'd' }, { wait: 'Change delay from 5.0 to' },
     { send: '0.5\r' }, { send: 'P' }, { sleep: 1.2 }, { send: 'q' },
