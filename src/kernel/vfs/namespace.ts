@@ -85,6 +85,18 @@ export function sameLoc(a: Loc, b: Loc): boolean {
   return a.mount === b.mount && a.vnode.key === b.vnode.key;
 }
 
+
+/**
+ * Whether a path's last component must be a directory: it ends in `/`, or its last
+ * component is `.` ("file/." is ENOTDIR, as "file/" is; `..` is checked as it is walked).
+ */
+function namesDir(path: string): boolean {
+  const n = path.length;
+  if (n === 0) return false;
+  const last = path.charCodeAt(n - 1);
+  if (last === 47) return true;
+  return last === 46 && (n === 1 || path.charCodeAt(n - 2) === 47);
+}
 export class Namespace {
   root: Loc;
   private readonly mounts: Mount[] = [];
@@ -283,7 +295,7 @@ class Walk {
     if (this.beneath && path.charCodeAt(0) === 47) fail(E.PERM);
     this.cur = path.charCodeAt(0) === 47 ? scope.root : start;
     this.todo = [];
-    this.mustBeDir = path.charCodeAt(path.length - 1) === 47;
+    this.mustBeDir = namesDir(path);
     this.push(path);
   }
 
@@ -321,7 +333,7 @@ class Walk {
             if (this.beneath) fail(E.PERM);
             this.cur = this.root;
           }
-          if (target.charCodeAt(target.length - 1) === 47 && last) this.mustBeDir = true;
+          if (last && namesDir(target)) this.mustBeDir = true;
           this.push(target);
           continue;
         }
