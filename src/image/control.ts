@@ -20,6 +20,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, statSync, unlinkSync } fro
 import net from 'node:net';
 import path from 'node:path';
 import type { Kernel } from '../kernel/kernel.ts';
+import { stateLetter } from '../kernel/vfs/procfs.ts';
 
 /** Sends a request to init (PID 1) over its pipe and resolves with its reply (init-channel.ts). */
 export type InitRequest = (msg: Record<string, unknown>) => Promise<Record<string, unknown>>;
@@ -339,14 +340,13 @@ export interface PsEntry {
   argv: string[];
 }
 
-const STATE_LETTER: Record<string, string> = { running: 'R', runnable: 'R', sleeping: 'S', stopped: 'T', zombie: 'Z', embryo: 'I' };
 
 /** The kernel's process table, for `ps`. */
 export function processTable(k: Kernel): PsEntry[] {
   const nowMs = Number(k.clock.realtime() / 1_000_000n);
   const upNs = k.clock.uptimeNs();
   return [...k.procs.values()].sort((a, b) => a.pid - b.pid).map((p) => ({
-    pid: p.pid, ppid: p.ppid, pgid: p.pgid, uid: p.uid, gid: p.gid, state: p.stopped ? 'T' : STATE_LETTER[p.state] ?? '?',
+    pid: p.pid, ppid: p.ppid, pgid: p.pgid, uid: p.uid, gid: p.gid, state: stateLetter(p), // as /proc says (an idle JS process is S)
     wchan: p.wchan, start: Math.round(nowMs - (upNs - p.acct.startNs) / 1e6), cpuMs: p.acct.cpuNs / 1e6,
     memBytes: p.mem ? p.mem.current().byteLength : 0, argv: [...p.argv],
   }));

@@ -20,7 +20,8 @@ const DECAY = [Math.exp(-LOAD_SAMPLE_S / 60), Math.exp(-LOAD_SAMPLE_S / 300), Ma
 
 /** Whether `p` counts as runnable (ps's R, the load average's n). */
 export function isRunnable(p: Process): boolean {
-  if (p.state === 'running' || p.state === 'runnable') return true;
+  if (p.state === 'running') return p.acct.loopBusy === null || p.acct.loopBusy();
+  if (p.state === 'runnable') return true;
   return p.state === 'sleeping' && p.wchan === 'preempt';
 }
 

@@ -32,7 +32,7 @@
 //   isolate ends by itself, its exit code is the status.
 // - Trust. The isolate is the process: nothing it sends is believed. Calls are system calls,
 //   checked as any; messages are checked for shape; lanes are capped (JS_MAX_LANES).
-import { chargeChannelCall, countChannelCall, heapProbe } from '../acct/acct.ts';
+import { chargeChannelCall, countChannelCall, heapProbe, loopProbe } from '../acct/acct.ts';
 import { DISPOSITION, SA, SIG, defaultAction, signalName } from '../../abi/signals.ts';
 import { E } from '../../abi/wasi.ts';
 import { fail, Killed, ProcExit, SysError } from '../errors.ts';
@@ -203,6 +203,7 @@ class JsProcess {
     };
     this.post(job);
     p.acct.heapProbe = heapProbe(p, w); // /proc's memory figures (acct/acct.ts)
+    p.acct.loopBusy = loopProbe(w); // R or S in ps when no call sleeps (acct/acct.ts)
     this.guard(w);
     // The worker booted ahead of need (pool.ts): its CPU time so far is the pool's, not this
     // process's. Its clock is read asynchronously; what requests report before the answer
