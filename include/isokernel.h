@@ -382,6 +382,9 @@ int fstatvfs(int fd, struct statvfs *buf);
 /* F_GETFD, F_SETFD, F_DUPFD and F_DUPFD_CLOEXEC go to the kernel; other commands to
  * wasi-libc's fcntl. */
 int isk_fcntl(int fd, int cmd, ...);
+/* The lowest open descriptor >= fd, or -1 with errno EBADF when there is none (the kernel's
+ * fd_next: a program lists its descriptors in one call per open one). */
+int isk_fd_next(int fd);
 int isk_open(const char *path, int flags, ...);
 int isk_openat(int dirfd, const char *path, int flags, ...);
 #define fcntl isk_fcntl

@@ -136,3 +136,10 @@ int isk_openat(int dirfd, const char *path, int flags, ...) {
   }
   return set_cloexec(open_mode(dirfd, path, flags, mode), flags);
 }
+
+int isk_fd_next(int fd) {
+  uint32_t next;
+  int err = __isk_sys_fd_next(fd, &next);
+  if (err) return __isk_ret(err);
+  return (int)next;
+}

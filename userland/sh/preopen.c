@@ -71,13 +71,14 @@ static void add_copy(int fd, int slot, char *name) {
 
 void preopens_protect(void) {
   /* copies inherited from a parent shell first, so they are not made twice */
-  for (int fd = PREOPEN_BASE; fd < PREOPEN_LIMIT; fd++) {
+  /* Open descriptors only (isk_fd_next): a call per open one, not one per number. */
+  for (int fd = isk_fd_next(PREOPEN_BASE); fd >= 0 && fd < PREOPEN_LIMIT; fd = isk_fd_next(fd + 1)) {
     char *name = prestat_name(fd);
     if (!name) continue;
     if (have_copy(name)) free(name);
     else add_copy(fd, 3 + ncopies, name);
   }
-  for (int fd = 3; fd < PREOPEN_BASE; fd++) {
+  for (int fd = isk_fd_next(3); fd >= 0 && fd < PREOPEN_BASE; fd = isk_fd_next(fd + 1)) {
     char *name = prestat_name(fd);
     if (!name) continue;
     if (have_copy(name)) {
