@@ -9,6 +9,7 @@ import {
   FIXTURE_HOST, FIXTURE_PATH, type GuestSpec, SCRATCH_PATH, WASI_FUNCTIONS, functionOf,
   listSources, mismatches, parseSpec, staleBinaries,
 } from './guest/harness.ts';
+import { exitOrKill } from './lib/run.ts';
 
 const specs: GuestSpec[] = [];
 const badHeaders: string[] = [];
@@ -38,23 +39,7 @@ async function run(spec: GuestSpec) {
       program: spec.wasm, args: spec.args, env: spec.env, preopens,
       stdio: [spec.stdin ?? 'null', 'capture', 'capture'],
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), spec.timeoutMs);
-    });
-    const st = await Promise.race([p.exited, timedOut]);
-    clearTimeout(timer);
-    if (st === 'timeout') {
-      kernel.kill(p.pid, 9);
-      await p.exited;
-    }
-    return {
-      timedOut: st === 'timeout',
-      result: {
-        code: st === 'timeout' ? null : st.code, signal: st === 'timeout' ? null : st.signal,
-        stdout: p.output(1).toString(), stderr: p.output(2).toString(),
-      },
-    };
+    return await exitOrKill(kernel, p, spec.timeoutMs);
   } finally {
     await kernel.shutdown();
   }

@@ -16,6 +16,7 @@ import {
   BIN_DIR, GUEST_BIN_PATH, listProcSources, mismatches, parseProcSpec, PROC_DIR, type ProcSpec,
   SCRATCH_PATH, SHELL_WASM, staleProcBinaries,
 } from './proc/harness.ts';
+import { exitOrKill } from './lib/run.ts';
 
 const specs: ProcSpec[] = [];
 const badHeaders: string[] = [];
@@ -42,24 +43,8 @@ async function run(spec: ProcSpec) {
       program: spec.wasm, args: spec.args, env: spec.env,
       stdio: [spec.stdin ?? 'null', 'capture', 'capture'],
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), spec.timeoutMs);
-    });
-    const st = await Promise.race([p.exited, timedOut]);
-    clearTimeout(timer);
-    if (st === 'timeout') {
-      kernel.kill(p.pid, 9);
-      await p.exited;
-    }
-    return {
-      timedOut: st === 'timeout',
-      loadError: p.error?.message ?? null,
-      result: {
-        code: st === 'timeout' ? null : st.code, signal: st === 'timeout' ? null : st.signal,
-        stdout: p.output(1).toString(), stderr: p.output(2).toString(),
-      },
-    };
+    const r = await exitOrKill(kernel, p, spec.timeoutMs);
+    return { ...r, loadError: p.error?.message ?? null };
   } finally {
     await kernel.shutdown();
   }

@@ -1,20 +1,12 @@
 // `isokernel service status [NAME] | start|stop|restart|reload NAME [--json] [--state DIR]`: init's
 // services in the running kernel (control socket op `service`, forwarded to init); a table,
 // or with --json the protocol's status objects.
+import type { ServiceStatus } from '../image/init-channel.ts';
 import { ControlClient, takeStateOption } from './control-client.ts';
 
 const USAGE = 'usage: isokernel service status [NAME] [--json] [--state DIR]\n       isokernel service start|stop|restart|reload NAME [--json] [--state DIR]\n';
 
-interface Status {
-  name: string;
-  state: string;
-  pid: number | null;
-  restarts: number;
-  since: number;
-  lastExit: { code: number | null; signal: string | null } | null;
-  reason: string | null;
-  system: boolean;
-}
+type Status = ServiceStatus;
 
 function ago(ms: number): string {
   const s = Math.max(0, Math.round((Date.now() - ms) / 1000));

@@ -39,7 +39,7 @@ import type { ExitStatus, Process } from '../kernel/proc/process.ts';
 import type { Loc } from '../kernel/vfs/namespace.ts';
 import { TmpDir, TmpFs } from '../kernel/vfs/tmpfs.ts';
 import type { ImageEntry } from './archive.ts';
-import { type InitChannel, spawnInit } from './init-channel.ts';
+import { type InitChannel, type ServiceStatus, spawnInit } from './init-channel.ts';
 import { type Manifest, MANIFEST_GUEST_PATH, manifestToJson } from './manifest-types.ts';
 
 /** The package's system programs (init, syslogd, crond, httpd), served at /sbin. */
@@ -60,13 +60,7 @@ export interface BootImageOptions {
   jsPool?: number;
 }
 
-export interface ServiceStatus {
-  name: string;
-  state: string;
-  pid: number | null;
-  system?: boolean;
-  [k: string]: unknown;
-}
+export type { ServiceStatus };
 
 export interface BootedImage {
   kernel: Kernel;

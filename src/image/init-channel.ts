@@ -7,7 +7,25 @@ import type { Process } from '../kernel/proc/process.ts';
 import { closeEnd, drain, hostReadPipe, hostWritePipe, writeAll } from './host-pipe.ts';
 import type { PipeReader, PipeWriter } from '../kernel/fd/pipe.ts';
 
-/** What init's `service` requests answer: see userland/sbin/initlib/supervisor.ts ServiceStatus. */
+/** A service's state in init (userland/sbin/initlib/supervisor.ts). */
+export type ServiceState = 'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'backoff' | 'failed';
+
+/** A service as init's `service` requests answer (`services`), and as `isokernel service --json` prints it. */
+export interface ServiceStatus {
+  name: string;
+  state: ServiceState;
+  pid: number | null;
+  restarts: number;
+  /** When the service entered its state (ms since the epoch). */
+  since: number;
+  lastExit: { code: number | null; signal: string | null } | null;
+  /** Why it is failed or stopped, when there is more to say. */
+  reason: string | null;
+  /** init's own helpers (syslogd, crond), not manifest services. */
+  system: boolean;
+}
+
+/** What init's requests answer; a `service` request's `services` are ServiceStatus. */
 export interface InitReply {
   id: number;
   ok: boolean;

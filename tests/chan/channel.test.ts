@@ -5,12 +5,11 @@
 // thread (the loop yields every TURN_MAX requests); and, through JS processes, calls back
 // to back from several processes, sync and async, and a fatal signal in the middle of them.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { dropJsSpares } from '../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../src/kernel/jsproc/program.ts';
-import { Kernel } from '../../src/kernel/kernel.ts';
+import type { Kernel } from '../../src/kernel/kernel.ts';
 import { ARG0, ChannelServer, REQ, RESP, RESULT, SLOT_BYTES } from '../../src/kernel/syscall/channel.ts';
+import { useKernel, nodeEval, runNodeEval } from '../lib/js-kernel.ts';
 
 /**
  * A worker making `n` calls back to back on `sab` as ChannelClient does (argument k, expects
@@ -122,13 +121,9 @@ describe('ChannelServer', () => {
 
 describe('JS processes over the channel', () => {
   let kernel: Kernel;
-  after(async () => {
-    await kernel?.shutdown();
-    dropJsSpares();
-  });
+  useKernel((k) => (kernel = k));
 
   it('several processes making calls back to back, sync and async, all answered', async () => {
-    kernel = await Kernel.boot({});
     const prog = `
       const isk = require('isokernel');
       const fd = isk.open('/dev/null', 'w');
@@ -144,7 +139,7 @@ describe('JS processes over the channel', () => {
         }
         console.log('done ' + n);
       })();`;
-    const ps = [0, 1, 2].map(() => kernel.spawn({ program: NODE_PROGRAM, args: ['node', '-e', prog], stdio: ['null', 'capture', 'capture'] }));
+    const ps = [0, 1, 2].map(() => nodeEval(kernel, prog));
     const sts = await Promise.all(ps.map((p) => p.exited));
     for (const [i, p] of ps.entries()) {
       assert.equal(sts[i]!.status, 0, p.output(2).toString());
@@ -157,7 +152,7 @@ describe('JS processes over the channel', () => {
       const isk = require('isokernel');
       console.log('up');
       for (;;) isk.getppid();`;
-    const ps = [0, 1].map(() => kernel.spawn({ program: NODE_PROGRAM, args: ['node', '-e', spin], stdio: ['null', 'capture', 'capture'] }));
+    const ps = [0, 1].map(() => nodeEval(kernel, spin));
     for (const p of ps) {
       const t0 = Date.now();
       while (!p.output(1).toString().includes('up')) {
@@ -171,8 +166,6 @@ describe('JS processes over the channel', () => {
     const sts = await Promise.all(ps.map((p) => p.exited));
     assert.deepEqual(sts.map((s) => s.signal), [9, 15]);
     // The kernel still serves a new process.
-    const p = kernel.spawn({ program: NODE_PROGRAM, args: ['node', '-e', "console.log(require('isokernel').getppid() >= 0)"], stdio: ['null', 'capture', 'capture'] });
-    assert.equal((await p.exited).status, 0);
-    assert.equal(p.output(1).toString(), 'true\n');
+    assert.equal(await runNodeEval(kernel, "console.log(require('isokernel').getppid() >= 0)"), 'true\n');
   });
 });

@@ -4,24 +4,15 @@
 // get served, the lanes are reused by later promise-form calls, and a process that ends
 // right after them (or is killed with them in flight) ends as usual.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { dropJsSpares } from '../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../src/kernel/jsproc/program.ts';
-import { Kernel } from '../../src/kernel/kernel.ts';
+import { describe, it } from 'node:test';
+import type { Kernel } from '../../src/kernel/kernel.ts';
 import { callTable } from '../../src/kernel/acct/acct.ts';
+import { useKernel, nodeEval } from '../lib/js-kernel.ts';
 
 let kernel: Kernel;
-before(async () => {
-  kernel = await Kernel.boot({});
-});
-after(async () => {
-  await kernel?.shutdown();
-  dropJsSpares();
-});
+useKernel((k) => (kernel = k));
 
-function start(prog: string) {
-  return kernel.spawn({ program: NODE_PROGRAM, args: ['node', '-e', prog], stdio: ['null', 'capture', 'capture'] });
-}
+const start = (prog: string) => nodeEval(kernel, prog);
 
 describe('closeLater (a detached call)', () => {
   it('closes: the number comes free; the closes are counted; a bad fd is not an error', async () => {

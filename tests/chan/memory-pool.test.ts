@@ -4,28 +4,18 @@
 // kept), and through the kernel: a process never sees what the previous one left in a
 // reused memory.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Pipe } from '../../src/kernel/fd/pipe.ts';
-import { Kernel } from '../../src/kernel/kernel.ts';
+import type { Kernel } from '../../src/kernel/kernel.ts';
 import {
   clearMemoryPool, giveBackMemory, importMemory, memoryPoolStats, POOL_MODULE, POOL_NAME, takeMemory,
 } from '../../src/kernel/proc/memory-pool.ts';
+import { useKernel } from '../lib/js-kernel.ts';
+import { HEADER, sec, str, uleb as leb } from '../lib/wasm.ts';
 
 const CAT = fileURLToPath(new URL('../../userland/bin/cat', import.meta.url));
 
-const leb = (n: number): number[] => {
-  const o: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    o.push(b);
-  } while (n);
-  return o;
-};
-const sec = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-const str = (s: string): number[] => [...leb(s.length), ...new TextEncoder().encode(s)];
 
 /**
  * A WASI command: `_start` looks at the i32 at `at`; non-zero: proc_exit(1); else it stores a
@@ -56,7 +46,7 @@ function command(o: { limits?: number[]; at?: number; grow?: number; imports?: b
   body.push(0x0b);
   const code = sec(10, [1, ...leb(body.length), ...body]);
   const data = sec(11, [1, 0, 0x41, ...leb(16), 0x0b, 4, 1, 2, 3, 4]); // 4 bytes at 16
-  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...mem, ...exp, ...code, ...data]);
+  return new Uint8Array([...HEADER, ...type, ...imp, ...func, ...mem, ...exp, ...code, ...data]);
 }
 
 describe('importMemory: the rewrite', () => {
@@ -95,7 +85,7 @@ describe('importMemory: the rewrite', () => {
     assert.equal(importMemory(command({ importMem: true })), null);
     assert.equal(importMemory(command({ limits: [3, 1, 2] })), null); // shared
     assert.equal(importMemory(command({ limits: [4, 1] })), null); // memory64
-    const noMem = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...sec(1, [1, 0x60, 0, 0]), ...sec(3, [1, 0]), ...sec(10, [1, 2, 0, 0x0b])]);
+    const noMem = new Uint8Array([...HEADER, ...sec(1, [1, 0x60, 0, 0]), ...sec(3, [1, 0]), ...sec(10, [1, 2, 0, 0x0b])]);
     assert.equal(importMemory(noMem), null);
     const cut = command().subarray(0, 30);
     assert.equal(importMemory(cut), null);
@@ -127,12 +117,7 @@ describe('the pool', () => {
 
 describe('through the kernel', () => {
   let kernel: Kernel;
-  before(async () => {
-    kernel = await Kernel.boot({});
-  });
-  after(async () => {
-    await kernel?.shutdown();
-  });
+  useKernel((k) => (kernel = k));
 
   it('a process never sees what the previous one left in its memory', async () => {
     const prog = command({ limits: [0, 2] });

@@ -4,24 +4,16 @@
 // alone, a wait for data from a child, a descriptor that is not a pipe (never says so), and
 // errors as fd_read's.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { dropJsSpares } from '../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../src/kernel/jsproc/program.ts';
-import { Kernel } from '../../src/kernel/kernel.ts';
+import { describe, it } from 'node:test';
+import type { Kernel } from '../../src/kernel/kernel.ts';
+import { useKernel, runNodeEval } from '../lib/js-kernel.ts';
 
 let kernel: Kernel;
-before(async () => {
-  kernel = await Kernel.boot({});
-});
-after(async () => {
-  await kernel?.shutdown();
-  dropJsSpares();
-});
+useKernel((k) => (kernel = k));
 
 describe('read_eof', () => {
   it('tells the end of a pipe with the last data, and alone; waits as read does; not a pipe: never', async () => {
-    const p = kernel.spawn({
-      program: NODE_PROGRAM, stdio: ['null', 'capture', 'capture'], args: ['node', '-e', `
+    const out = await runNodeEval(kernel, `
       const isk = require('isokernel');
       const show = (r) => JSON.stringify([Buffer.from(r.data).toString(), r.eof]);
       (async () => {
@@ -48,10 +40,7 @@ describe('read_eof', () => {
         isk.close(n);
         try { await isk.promises.readEof(n); } catch (e) { out.push(e.code); }
         console.log(out.join(' '));
-      })();`],
-    });
-    const st = await p.exited;
-    assert.equal(st.status, 0, p.output(2).toString());
-    assert.equal(p.output(1).toString(), '["ab",false] ["c",false] ["",true] ["xyz",true] ["hi\\n",true] ["",false] EBADF\n');
+      })();`);
+    assert.equal(out, '["ab",false] ["c",false] ["",true] ["xyz",true] ["hi\\n",true] ["",false] EBADF\n');
   });
 });

@@ -5,26 +5,15 @@
 // descriptor behind, and 'pipe' refused by plain spawn; and from a WASI caller (a handmade
 // module): the end written at offset 24 of the action, EINVAL for a bad direction.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { dropJsSpares } from '../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../src/kernel/jsproc/program.ts';
-import { Kernel } from '../../src/kernel/kernel.ts';
+import { describe, it } from 'node:test';
+import type { Kernel } from '../../src/kernel/kernel.ts';
+import { useKernel, runNodeEval } from '../lib/js-kernel.ts';
+import { HEADER, i32, sec, sleb, str, uleb } from '../lib/wasm.ts';
 
 let kernel: Kernel;
-before(async () => {
-  kernel = await Kernel.boot({});
-});
-after(async () => {
-  await kernel?.shutdown();
-  dropJsSpares();
-});
+useKernel((k) => (kernel = k));
 
-async function run(prog: string): Promise<string> {
-  const p = kernel.spawn({ program: NODE_PROGRAM, args: ['node', '-e', prog], stdio: ['null', 'capture', 'capture'] });
-  const st = await p.exited;
-  assert.equal(st.status, 0, `status ${st.status}: ${p.output(2).toString()}`);
-  return p.output(1).toString();
-}
+const run = (prog: string): Promise<string> => runNodeEval(kernel, prog);
 
 const HELPERS = `
   const isk = require('isokernel');
@@ -121,29 +110,7 @@ describe('spawn with PIPE actions (spawnPiped)', () => {
  * with the errno, or with 100 + the descriptor the kernel wrote at offset 24 of the action.
  */
 function pipeSpawner(fd: number, arg: number): Uint8Array {
-  const sleb = (n: number): number[] => {
-    const o: number[] = [];
-    for (;;) {
-      const b = n & 0x7f;
-      n >>= 7;
-      if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...o, b];
-      o.push(b | 0x80);
-    }
-  };
-  const uleb = (n: number): number[] => {
-    const o: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n) b |= 0x80;
-      o.push(b);
-    } while (n);
-    return o;
-  };
-  const sec = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
   const bytes = (t: string): number[] => [...new TextEncoder().encode(t)];
-  const str = (t: string): number[] => [...uleb(t.length), ...bytes(t)];
-  const i32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
   const seg = (at: number, b: number[]): number[] => [0, 0x41, ...sleb(at), 0x0b, ...uleb(b.length), ...b];
   const action = [...i32(8), ...i32(fd), ...i32(arg), ...new Array(20).fill(0)];
   const req = [...i32(0x100), ...i32(9), ...i32(0x200), ...i32(5), ...i32(0), ...i32(0), ...i32(0x300), ...i32(1), ...new Array(32).fill(0)];
@@ -160,7 +127,7 @@ function pipeSpawner(fd: number, arg: number): Uint8Array {
     0x0b];
   const code = sec(10, [1, ...uleb(body.length), ...body]);
   const data = sec(11, [4, ...seg(0x100, bytes('/bin/true')), ...seg(0x200, [...bytes('true'), 0]), ...seg(0x300, action), ...seg(0x400, req)]);
-  return new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imp, ...func, ...mem, ...exp, ...code, ...data]);
+  return new Uint8Array([...HEADER, ...type, ...imp, ...func, ...mem, ...exp, ...code, ...data]);
 }
 
 describe('the PIPE action from a WASI caller', () => {

@@ -2,10 +2,10 @@
 // `// test:` header how the runner starts it and what must come out (README.md has the
 // format). Shared by tests/guest-programs.test.ts (the kernel) and node-wasi-check.ts
 // (Node's own node:wasi, to check the programs themselves).
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtHashes, sha256 } from '../lib/built.ts';
 
 export const GUEST_DIR = dirname(fileURLToPath(import.meta.url));
 export const SRC_DIR = join(GUEST_DIR, 'src');
@@ -156,22 +156,14 @@ export function mismatches(spec: GuestSpec, r: GuestResult): string[] {
  * checkout gives every file the time of the checkout.
  */
 export function staleBinaries(): string[] {
-  const manifest = join(BIN_DIR, 'sources.sha256');
-  const built = new Map<string, string>();
-  if (existsSync(manifest)) {
-    for (const line of readFileSync(manifest, 'utf8').split('\n')) {
-      const m = /^([0-9a-f]{64}) +(\S+)$/.exec(line);
-      if (m) built.set(m[2]!, m[1]!);
-    }
-  }
-  const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+  const built = builtHashes(BIN_DIR);
   const stale: string[] = [];
-  if (built.get('test.h') !== hash(join(SRC_DIR, 'test.h'))) stale.push('test.h (every program)');
+  if (built.get('test.h') !== sha256(join(SRC_DIR, 'test.h'))) stale.push('test.h (every program)');
   for (const source of listSources()) {
     const name = source.replace(/^.*\//, '');
     const wasm = join(BIN_DIR, name.replace(/\.c$/, '.wasm'));
     if (!existsSync(wasm)) stale.push(`${name} (no bin/${name.replace(/\.c$/, '.wasm')})`);
-    else if (built.get(name) !== hash(source)) stale.push(`${name} (changed since build.sh built it)`);
+    else if (built.get(name) !== sha256(source)) stale.push(`${name} (changed since build.sh built it)`);
   }
   return stale;
 }

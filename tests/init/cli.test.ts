@@ -1,26 +1,17 @@
 // The host commands over the control socket (src/cli/ps.ts, service.ts, exec.ts), run as
 // host processes against a kernel booted with init (harness.ts) and its control server.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ControlServer, startControlServer } from '../../src/image/control.ts';
-import { boot, type Booted, manifest, ROOT, service, until } from './harness.ts';
+import { boot, type Booted, manifest, ROOT, runHost, service, until } from './harness.ts';
 
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
 
-function run(cmd: string, args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = execFile(cmd, args, { timeout: 30_000 }, (e, out, err) => {
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: String(out), err: String(err) });
-    });
-    if (input !== undefined) c.stdin!.end(input);
-    else c.stdin!.end();
-  });
-}
+const run = runHost;
 const cli = (...args: string[]) => run(NODE, [MAIN, ...args]);
 
 let b: Booted;

@@ -2,26 +2,17 @@
 // user refused, the ps, service and exec ops, flow control, bad requests, registered ops, a
 // stale or busy socket. The commands that use it: cli.test.ts.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlError, type ControlServer, registerControlOp, startControlServer } from '../../src/image/control.ts';
 import { ControlClient, ControlClientError, type Frame } from '../../src/cli/control-client.ts';
-import { boot, type Booted, manifest, ROOT, service, until } from './harness.ts';
+import { boot, type Booted, manifest, ROOT, runHost, service, until } from './harness.ts';
 
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
 
-function run(cmd: string, args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const c = execFile(cmd, args, { timeout: 30_000 }, (e, out, err) => {
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: String(out), err: String(err) });
-    });
-    if (input !== undefined) c.stdin!.end(input);
-    else c.stdin!.end();
-  });
-}
+const run = runHost;
 
 let b: Booted;
 let state: string;

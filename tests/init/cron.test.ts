@@ -4,18 +4,10 @@
 // have six fields (seconds first): crond accepts them so that tests run in seconds; the
 // TOML manifest allows five (docs/services.md).
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { boot, type Booted, cronJob, manifest, until } from './harness.ts';
+import { describe, it } from 'node:test';
+import { bootEach, cronJob, manifest, until } from './harness.ts';
 
-const booted: Booted[] = [];
-after(async () => {
-  for (const b of booted) await b.stop().catch(() => {});
-});
-async function start(...a: Parameters<typeof boot>): Promise<Booted> {
-  const b = await boot(...a);
-  booted.push(b);
-  return b;
-}
+const start = bootEach();
 const count = (s: string, re: RegExp): number => [...s.matchAll(re)].length;
 
 describe('crond', () => {

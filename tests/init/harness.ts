@@ -2,10 +2,12 @@
 // userland/sbin at /sbin (read-only hostfs), a tmpfs /etc holding the manifest, a tmpfs /var,
 // and init spawned as PID 1 with its control channel — what `isokernel boot` does (IMAGE's
 // boot.ts), without an image.
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { CronJob, Manifest, Service } from '../../src/image/manifest-types.ts';
-import { type InitChannel, spawnInit } from '../../src/image/init-channel.ts';
+import { type InitChannel, type ServiceStatus, spawnInit } from '../../src/image/init-channel.ts';
 import { Kernel } from '../../src/kernel/kernel.ts';
 import type { Process } from '../../src/kernel/proc/process.ts';
 import { TmpFs } from '../../src/kernel/vfs/tmpfs.ts';
@@ -48,16 +50,7 @@ export interface Booted {
   stop(): Promise<void>;
 }
 
-export interface Status {
-  name: string;
-  state: string;
-  pid: number | null;
-  restarts: number;
-  since: number;
-  lastExit: { code: number | null; signal: string | null } | null;
-  reason: string | null;
-  system: boolean;
-}
+export type Status = ServiceStatus;
 
 export async function boot(m: Manifest): Promise<Booted> {
   const kernel = await Kernel.boot({});
@@ -112,6 +105,33 @@ export async function boot(m: Manifest): Promise<Booted> {
     },
   };
   return b;
+}
+
+/**
+ * boot() for tests that boot several kernels: each booted kernel is stopped after the file's
+ * tests (a failed test leaves none running).
+ */
+export function bootEach(): (m: Manifest) => Promise<Booted> {
+  const booted: Booted[] = [];
+  after(async () => {
+    for (const b of booted) await b.stop().catch(() => {});
+  });
+  return async (m) => {
+    const b = await boot(m);
+    booted.push(b);
+    return b;
+  };
+}
+
+/** Runs a host command (30 s at most), `input` on its stdin: its exit code and output. */
+export function runHost(cmd: string, args: string[], input?: string): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const c = execFile(cmd, args, { timeout: 30_000 }, (e, out, err) => {
+      resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, out: String(out), err: String(err) });
+    });
+    if (input !== undefined) c.stdin!.end(input);
+    else c.stdin!.end();
+  });
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after `ms`, with `what` and the log). */

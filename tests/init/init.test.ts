@@ -3,18 +3,10 @@
 // the service requests it serves on fd 3/4, and ids and limits given to services. Each test
 // boots a kernel with init and a manifest (harness.ts). Services are /bin/sh scripts.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { boot, type Booted, manifest, service, until } from './harness.ts';
+import { describe, it } from 'node:test';
+import { bootEach, type Booted, manifest, service, until } from './harness.ts';
 
-const booted: Booted[] = [];
-after(async () => {
-  for (const b of booted) await b.stop().catch(() => {});
-});
-async function start(...a: Parameters<typeof boot>): Promise<Booted> {
-  const b = await boot(...a);
-  booted.push(b);
-  return b;
-}
+const start = bootEach();
 const sh = (script: string) => ({ program: '/bin/sh', args: ['-c', script] });
 const logged = (b: Booted, re: RegExp) => until(() => re.test(b.log()), `log ${re}`, 20_000, b.log);
 

@@ -3,10 +3,10 @@
 // tests/guest/harness.ts), plus optional `// proc:` lines for what only these programs
 // need. Shared by tests/proc.test.ts (the kernel) and native-run.ts (the host, to check
 // that the programs' expectations are POSIX's).
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtHashes, sha256 } from '../lib/built.ts';
 import { type GuestSpec, parseSpec } from '../guest/harness.ts';
 
 export { type GuestResult, mismatches, SCRATCH_PATH } from '../guest/harness.ts';
@@ -70,24 +70,13 @@ export function parseProcSpec(source: string): ProcSpec {
   return spec;
 }
 
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
 /**
  * Files whose built programs are missing or stale. bin/sources.sha256 (written by
  * build.sh) names each source (helpers too), src/proc_test.h, include/isokernel.h and
  * lib/libisokernel.a with the hash they had when the programs were built.
  */
 export function staleProcBinaries(): string[] {
-  const manifest = join(BIN_DIR, 'sources.sha256');
-  const built = new Map<string, string>();
-  if (existsSync(manifest)) {
-    for (const line of readFileSync(manifest, 'utf8').split('\n')) {
-      const m = /^([0-9a-f]{64}) +(\S+)$/.exec(line);
-      if (m) built.set(m[2]!, m[1]!);
-    }
-  }
+  const built = builtHashes(BIN_DIR);
   const stale: string[] = [];
   const shared: [string, string][] = [
     ['proc_test.h', join(SRC_DIR, 'proc_test.h')],

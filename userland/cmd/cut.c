@@ -21,12 +21,7 @@ static int cmp_range(const void *a, const void *b) {
 }
 
 static int list_error(const char *fmt, const char *arg) {
-  fflush(stdout);
-  fprintf(stderr, "%s: ", progname);
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wformat-nonliteral"
-  fprintf(stderr, fmt, arg);
-#pragma clang diagnostic pop
+  warn_start(fmt, arg);
   fputc('\n', stderr);
   usage_error(NULL);
   return 0;

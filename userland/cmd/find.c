@@ -62,12 +62,7 @@ static int quitting;
 
 static void die(const char *fmt, const char *arg) __attribute__((noreturn));
 static void die(const char *fmt, const char *arg) {
-  fflush(stdout);
-  fprintf(stderr, "%s: ", progname);
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wformat-nonliteral"
-  fprintf(stderr, fmt, arg);
-#pragma clang diagnostic pop
+  warn_start(fmt, arg);
   fputc('\n', stderr);
   exit(1);
 }

@@ -10,16 +10,6 @@
 
 static char buf[BUFSIZE];
 
-/* Where the last N lines of BUF start (an unterminated last line counts); 0 if it has fewer. */
-static size_t last_lines_start(const char *b, size_t len, unsigned long long n) {
-  if (n == 0) return len;
-  size_t i = len;
-  if (i > 0 && b[i - 1] == '\n') i--;
-  for (; i > 0; i--)
-    if (b[i - 1] == '\n' && --n == 0) return i;
-  return 0;
-}
-
 /* Writes everything but the last N units (lines if LINES) of FD. What is certainly before
  * them is written as it comes; the rest is held back until the end. */
 static int head_all_but(int fd, unsigned long long n, int lines) {
@@ -29,20 +19,15 @@ static int head_all_but(int fd, unsigned long long n, int lines) {
     ssize_t r = read_some(fd, buf, BUFSIZE);
     if (r < 0) return -1;
     if (r == 0) break;
-    if (len + (size_t)r > cap) {
-      while (len + (size_t)r > cap) cap *= 2;
-      keep = xrealloc(keep, cap);
-    }
-    memcpy(keep + len, buf, (size_t)r);
-    len += (size_t)r;
-    size_t cut = lines ? last_lines_start(keep, len, n) : (len > n ? len - (size_t)n : 0);
+    keep_append(&keep, &len, &cap, buf, (size_t)r);
+    size_t cut = last_units_start(keep, len, n, lines);
     if (cut > BUFSIZE) {
       fwrite(keep, 1, cut, stdout);
       memmove(keep, keep + cut, len - cut);
       len -= cut;
     }
   }
-  size_t cut = lines ? last_lines_start(keep, len, n) : (len > n ? len - (size_t)n : 0);
+  size_t cut = last_units_start(keep, len, n, lines);
   fwrite(keep, 1, cut, stdout);
   free(keep);
   return 0;

@@ -26,18 +26,9 @@ static int move(const char *src, const char *dst) {
       return 1;
     }
     if (no_clobber) return 0;
-    if (update && (dst_st.st_mtim.tv_sec > st.st_mtim.tv_sec ||
-                   (dst_st.st_mtim.tv_sec == st.st_mtim.tv_sec && dst_st.st_mtim.tv_nsec >= st.st_mtim.tv_nsec)))
-      return 0;
+    if (update && not_older(&dst_st, &st)) return 0;
     if (interactive && !ask_yes("overwrite %s", quote(dst))) return 0;
-    if (S_ISDIR(dst_st.st_mode) && !S_ISDIR(st.st_mode)) {
-      warnx("cannot overwrite directory %s with non-directory", quote(dst));
-      return 1;
-    }
-    if (!S_ISDIR(dst_st.st_mode) && S_ISDIR(st.st_mode)) {
-      warnx("cannot overwrite non-directory %s with directory %s", quote(dst), quote(src));
-      return 1;
-    }
+    if (overwrite_mismatch(src, dst, &st, &dst_st)) return 1;
   }
   if (S_ISDIR(st.st_mode)) {
     /* the destination's parent must not be inside the source */

@@ -28,16 +28,6 @@ static void header(const char *name) {
   last_header = name;
 }
 
-/* Where the last N lines of B start (an unterminated last line counts); 0 if fewer. */
-static size_t last_lines_start(const char *b, size_t len, unsigned long long n) {
-  if (n == 0) return len;
-  size_t i = len;
-  if (i > 0 && b[i - 1] == '\n') i--;
-  for (; i > 0; i--)
-    if (b[i - 1] == '\n' && --n == 0) return i;
-  return 0;
-}
-
 static int copy_rest(int fd) {
   ssize_t r;
   while ((r = read_some(fd, buf, BUFSIZE)) > 0) fwrite(buf, 1, (size_t)r, stdout);
@@ -101,14 +91,9 @@ static int tail_stream(int fd) {
   char *keep = xmalloc(cap);
   ssize_t r;
   while ((r = read_some(fd, buf, BUFSIZE)) > 0) {
-    if (len + (size_t)r > cap) {
-      while (len + (size_t)r > cap) cap *= 2;
-      keep = xrealloc(keep, cap);
-    }
-    memcpy(keep + len, buf, (size_t)r);
-    len += (size_t)r;
+    keep_append(&keep, &len, &cap, buf, (size_t)r);
     if (len > 4 * BUFSIZE) {
-      size_t cut = lines ? last_lines_start(keep, len, count) : (len > count ? len - (size_t)count : 0);
+      size_t cut = last_units_start(keep, len, count, lines);
       memmove(keep, keep + cut, len - cut);
       len -= cut;
     }
@@ -117,7 +102,7 @@ static int tail_stream(int fd) {
     free(keep);
     return -1;
   }
-  size_t cut = lines ? last_lines_start(keep, len, count) : (len > count ? len - (size_t)count : 0);
+  size_t cut = last_units_start(keep, len, count, lines);
   fwrite(keep + cut, 1, len - cut, stdout);
   free(keep);
   return 0;

@@ -17,12 +17,7 @@ static int nargs, at;
 
 static void syntax_error(const char *fmt, const char *arg) __attribute__((noreturn));
 static void syntax_error(const char *fmt, const char *arg) {
-  fflush(stdout);
-  fprintf(stderr, "%s: ", progname);
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wformat-nonliteral"
-  fprintf(stderr, fmt, arg);
-#pragma clang diagnostic pop
+  warn_start(fmt, arg);
   fputc('\n', stderr);
   exit(2);
 }

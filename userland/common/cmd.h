@@ -86,6 +86,17 @@ static inline void warnx(const char *fmt, ...) {
   fputc('\n', stderr);
 }
 
+/* "prog: " and FMT, a format chosen at run time with one string argument ARG, without a
+ * newline (the caller ends the line as it needs). */
+static inline void warn_start(const char *fmt, const char *arg) {
+  fflush(stdout);
+  fprintf(stderr, "%s: ", progname);
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wformat-nonliteral"
+  fprintf(stderr, fmt, arg);
+#pragma clang diagnostic pop
+}
+
 /* "prog: MESSAGE: strerror(e)\n" */
 static inline void warne(int e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void warne(int e, const char *fmt, ...) {

@@ -25,16 +25,30 @@ struct copy_opts {
 
 /* Asks "PROG: QUESTION? " on stderr and reads a yes from stdin. */
 static inline int ask_yes(const char *fmt, const char *arg) {
-  fflush(stdout);
-  fprintf(stderr, "%s: ", progname);
-#pragma clang diagnostic push
-#pragma clang diagnostic ignored "-Wformat-nonliteral"
-  fprintf(stderr, fmt, arg);
-#pragma clang diagnostic pop
+  warn_start(fmt, arg);
   fputs("? ", stderr);
   char line[256];
   if (!fgets(line, sizeof line, stdin)) return 0;
   return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* Whether DST was modified no earlier than SRC (-u then leaves it). */
+static inline int not_older(const struct stat *dst, const struct stat *src) {
+  return dst->st_mtim.tv_sec > src->st_mtim.tv_sec ||
+         (dst->st_mtim.tv_sec == src->st_mtim.tv_sec && dst->st_mtim.tv_nsec >= src->st_mtim.tv_nsec);
+}
+
+/* A directory over a non-directory, or the reverse: says so as GNU does and returns 1; else 0. */
+static inline int overwrite_mismatch(const char *src, const char *dst, const struct stat *st, const struct stat *dst_st) {
+  if (S_ISDIR(dst_st->st_mode) && !S_ISDIR(st->st_mode)) {
+    warnx("cannot overwrite directory %s with non-directory", quote(dst));
+    return 1;
+  }
+  if (!S_ISDIR(dst_st->st_mode) && S_ISDIR(st->st_mode)) {
+    warnx("cannot overwrite non-directory %s with directory %s", quote(dst), quote(src));
+    return 1;
+  }
+  return 0;
 }
 
 static inline int copy_data(int in, int out, const char *src, const char *dst) {
@@ -200,19 +214,10 @@ static inline int copy_path(const char *src, const char *dst, const struct copy_
       warnx("%s and %s are the same file", quote(src), quote(dst));
       return 1;
     }
-    if (S_ISDIR(dst_st.st_mode) && !S_ISDIR(st.st_mode)) {
-      warnx("cannot overwrite directory %s with non-directory", quote(dst));
-      return 1;
-    }
-    if (!S_ISDIR(dst_st.st_mode) && S_ISDIR(st.st_mode)) {
-      warnx("cannot overwrite non-directory %s with directory %s", quote(dst), quote(src));
-      return 1;
-    }
+    if (overwrite_mismatch(src, dst, &st, &dst_st)) return 1;
     if (!S_ISDIR(st.st_mode)) {
       if (o->no_clobber) return 0;
-      if (o->update && (dst_st.st_mtim.tv_sec > st.st_mtim.tv_sec ||
-                        (dst_st.st_mtim.tv_sec == st.st_mtim.tv_sec && dst_st.st_mtim.tv_nsec >= st.st_mtim.tv_nsec)))
-        return 0;
+      if (o->update && not_older(&dst_st, &st)) return 0;
       if (o->interactive && !ask_yes("overwrite %s", quote(dst))) return 0;
     }
   }
@@ -262,6 +267,17 @@ struct remove_opts {
   int recursive, force, interactive, dirs, verbose;
 };
 
+/* Removes the (empty) directory PATH, after asking if -i; -v says so. */
+static inline int remove_dir(const char *path, const struct remove_opts *o) {
+  if (o->interactive && !ask_yes("remove directory %s", quote(path))) return 0;
+  if (rmdir(path) != 0) {
+    warne(errno, "cannot remove %s", quote(path));
+    return 1;
+  }
+  if (o->verbose) printf("removed directory %s\n", quote(path));
+  return 0;
+}
+
 /* Removes PATH (recursively with -r). Returns 0, or 1 after a message. */
 static inline int remove_path(const char *path, const struct remove_opts *o) {
   struct stat st;
@@ -272,15 +288,7 @@ static inline int remove_path(const char *path, const struct remove_opts *o) {
   }
   if (S_ISDIR(st.st_mode)) {
     if (!o->recursive) {
-      if (o->dirs) {
-        if (o->interactive && !ask_yes("remove directory %s", quote(path))) return 0;
-        if (rmdir(path) != 0) {
-          warne(errno, "cannot remove %s", quote(path));
-          return 1;
-        }
-        if (o->verbose) printf("removed directory %s\n", quote(path));
-        return 0;
-      }
+      if (o->dirs) return remove_dir(path, o);
       warne(EISDIR, "cannot remove %s", quote(path));
       return 1;
     }
@@ -300,13 +308,7 @@ static inline int remove_path(const char *path, const struct remove_opts *o) {
     }
     free(names);
     if (r) return r;
-    if (o->interactive && !ask_yes("remove directory %s", quote(path))) return 0;
-    if (rmdir(path) != 0) {
-      warne(errno, "cannot remove %s", quote(path));
-      return 1;
-    }
-    if (o->verbose) printf("removed directory %s\n", quote(path));
-    return 0;
+    return remove_dir(path, o);
   }
   if (o->interactive) {
     const char *kind = S_ISLNK(st.st_mode) ? "remove symbolic link %s"

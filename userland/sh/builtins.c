@@ -124,26 +124,8 @@ static int bi_dot(int argc, char **argv) {
   if (strchr(name, '/')) path = xstrdup(name);
   else {
     /* PATH, as dash searches it (readable files, not only executable ones) */
-    const char *p = var_get("PATH");
-    if (!p) p = "/bin:/usr/bin";
-    sbuf full = {0};
-    for (;;) {
-      const char *colon = strchr(p, ':');
-      size_t n = colon ? (size_t)(colon - p) : strlen(p);
-      full.n = 0;
-      if (n == 0) sb_adds(&full, ".");
-      else sb_addn(&full, p, n);
-      sb_addc(&full, '/');
-      sb_adds(&full, name);
-      struct stat st;
-      if (stat(full.s, &st) == 0 && S_ISREG(st.st_mode)) {
-        path = sb_take(&full);
-        break;
-      }
-      if (!colon) break;
-      p = colon + 1;
-    }
-    sb_free(&full);
+    int err;
+    path = path_find(name, var_get("PATH"), false, &err);
   }
   int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
   if (fd < 0) {

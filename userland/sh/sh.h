@@ -423,6 +423,9 @@ struct cmdinfo {
 void find_command(const char *name, struct cmdinfo *ci, bool skip_functions, const char *path);
 /* Searches PATH for an executable; malloc'd path, NULL if none (*err says why). */
 char *path_search(const char *name, const char *path, int *err);
+/* Searches PATH (NULL: /bin:/usr/bin) for a regular file NAME, executable if EXEC; as
+ * path_search. */
+char *path_find(const char *name, const char *path, bool exec, int *err);
 void hash_clear(void);
 void hash_print(void);
 /* Spawns a program with the shell's descriptors; returns the pid, or -1 (reported, with

@@ -64,6 +64,10 @@ static void hash_forget(const char *name) {
 }
 
 char *path_search(const char *name, const char *path, int *err) {
+  return path_find(name, path, true, err);
+}
+
+char *path_find(const char *name, const char *path, bool exec, int *err) {
   *err = ENOENT;
   if (!path) path = "/bin:/usr/bin";
   sbuf full = {0};
@@ -77,7 +81,7 @@ char *path_search(const char *name, const char *path, int *err) {
     sb_adds(&full, name);
     struct stat st;
     if (stat(full.s, &st) == 0 && S_ISREG(st.st_mode)) {
-      if (st.st_mode & 0111) return sb_take(&full);
+      if (!exec || (st.st_mode & 0111)) return sb_take(&full);
       *err = EACCES;
     }
     if (!colon) break;

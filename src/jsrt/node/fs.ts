@@ -163,24 +163,23 @@ interface ReadArgs {
   position: bigint | null;
 }
 
+/** The offset, length and position of a read or write of `view`: positional, or an options object. */
+function span(view: Uint8Array, a: unknown[]): { offset: number; length: number; position: unknown } {
+  if (a.length > 0 && typeof a[0] === 'object' && a[0] !== null) {
+    const o = a[0] as { offset?: number; length?: number; position?: unknown };
+    const offset = o.offset ?? 0;
+    return { offset, length: o.length ?? view.length - offset, position: o.position ?? null };
+  }
+  const offset = (a[0] as number | undefined) ?? 0;
+  return { offset, length: (a[1] as number | undefined) ?? view.length - offset, position: a[2] ?? null };
+}
+
 function readArgs(buffer: unknown, a: unknown[]): ReadArgs {
   if (!(buffer instanceof Uint8Array) && !ArrayBuffer.isView(buffer)) {
     throw nodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "buffer" argument must be an instance of Buffer, TypedArray, or DataView.');
   }
   const view = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  let offset = 0;
-  let length = view.length;
-  let position: unknown = null;
-  if (a.length > 0 && typeof a[0] === 'object' && a[0] !== null) {
-    const o = a[0] as { offset?: number; length?: number; position?: unknown };
-    offset = o.offset ?? 0;
-    length = o.length ?? view.length - offset;
-    position = o.position ?? null;
-  } else {
-    offset = (a[0] as number | undefined) ?? 0;
-    length = (a[1] as number | undefined) ?? view.length - offset;
-    position = a[2] ?? null;
-  }
+  const { offset, length, position } = span(view, a);
   if (offset < 0 || offset > view.length) throw nodeError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "offset" is out of range. It must be >= 0 && <= ${view.length}. Received ${offset}`);
   if (length < 0 || offset + length > view.length) throw nodeError(RangeError, 'ERR_OUT_OF_RANGE', `The value of "length" is out of range. It must be >= 0 && <= ${view.length - offset}. Received ${length}`);
   return { buffer: view, offset, length, position: toPosition(position) };
@@ -206,19 +205,7 @@ function writeArgs(data: unknown, a: unknown[]): WriteArgs {
     throw nodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The "buffer" argument must be of type string or an instance of Buffer, TypedArray, or DataView.');
   }
   const view = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  let offset = 0;
-  let length = view.length;
-  let position: unknown = null;
-  if (a.length > 0 && typeof a[0] === 'object' && a[0] !== null) {
-    const o = a[0] as { offset?: number; length?: number; position?: unknown };
-    offset = o.offset ?? 0;
-    length = o.length ?? view.length - offset;
-    position = o.position ?? null;
-  } else {
-    offset = (a[0] as number | undefined) ?? 0;
-    length = (a[1] as number | undefined) ?? view.length - offset;
-    position = a[2] ?? null;
-  }
+  const { offset, length, position } = span(view, a);
   return { data: view.subarray(offset, offset + length), position: toPosition(position) };
 }
 
@@ -981,28 +968,24 @@ export function write(fd: number, data: Uint8Array | string, ...rest: unknown[])
   asyncUv('write', undefined, writeAsync(fd, w)).then((n) => cb(null, n, data), (e: Error) => cb(e));
 }
 
+/** Options that may be left out, the callback taking their place: [options, callback]. */
+function optionsThenCb<F>(options: unknown, cb: F | undefined): [unknown, F] {
+  return typeof options === 'function' ? [undefined, options as F] : [options, cb!];
+}
+
 export function readFile(path: PathLike | number, options: unknown, cb?: Callback<string | Buffer>): void {
-  if (typeof options === 'function') {
-    cb = options as Callback<string | Buffer>;
-    options = undefined;
-  }
-  promises.readFile(path, options).then((v) => cb!(null, v), (e: Error) => cb!(e));
+  const [o, done] = optionsThenCb(options, cb);
+  promises.readFile(path, o).then((v) => done(null, v), (e: Error) => done(e));
 }
 
 export function writeFile(path: PathLike | number, data: unknown, options: unknown, cb?: (e: Error | null) => void): void {
-  if (typeof options === 'function') {
-    cb = options as (e: Error | null) => void;
-    options = undefined;
-  }
-  promises.writeFile(path, data, options).then(() => cb!(null), (e: Error) => cb!(e));
+  const [o, done] = optionsThenCb(options, cb);
+  promises.writeFile(path, data, o).then(() => done(null), (e: Error) => done(e));
 }
 
 export function appendFile(path: PathLike | number, data: unknown, options: unknown, cb?: (e: Error | null) => void): void {
-  if (typeof options === 'function') {
-    cb = options as (e: Error | null) => void;
-    options = undefined;
-  }
-  promises.appendFile(path, data, options).then(() => cb!(null), (e: Error) => cb!(e));
+  const [o, done] = optionsThenCb(options, cb);
+  promises.appendFile(path, data, o).then(() => done(null), (e: Error) => done(e));
 }
 
 export function exists(path: PathLike, cb: (exists: boolean) => void): void {
@@ -1278,6 +1261,21 @@ function constructFileStream(s: FileStreamFd, cb: (e?: Error | null) => void): v
   }
 }
 
+/** Their _destroy: with autoClose, closes the descriptor (through its FileHandle when it came with one). */
+function destroyFileStream(s: FileStreamFd & { autoClose: boolean }, handle: FileHandle | null, err: Error | null,
+  cb: (e?: Error | null) => void): void {
+  if (!s.autoClose || s.fd === null || s.fd < 0) return cb(err);
+  const fd = s.fd;
+  s.fd = null;
+  if (handle) void handle.close().then(() => cb(err), () => cb(err));
+  else {
+    try {
+      sys.fdClose(fd);
+    } catch { /* already */ }
+    cb(err);
+  }
+}
+
 export class ReadStream extends Readable {
   path: string | Buffer | null;
   fd: number | null;
@@ -1331,19 +1329,7 @@ export class ReadStream extends Readable {
   }
 
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    if (this.autoClose && this.fd !== null && this.fd >= 0) {
-      const fd = this.fd;
-      this.fd = null;
-      if (this.handle) void this.handle.close().then(() => cb(err), () => cb(err));
-      else {
-        try {
-          sys.fdClose(fd);
-        } catch { /* already */ }
-        cb(err);
-      }
-      return;
-    }
-    cb(err);
+    destroyFileStream(this, this.handle, err, cb);
   }
 
   close(cb?: (e?: Error | null) => void): void {
@@ -1404,19 +1390,7 @@ export class WriteStream extends Writable {
   }
 
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    if (this.autoClose && this.fd !== null && this.fd >= 0) {
-      const fd = this.fd;
-      this.fd = null;
-      if (this.handle) void this.handle.close().then(() => cb(err), () => cb(err));
-      else {
-        try {
-          sys.fdClose(fd);
-        } catch { /* already */ }
-        cb(err);
-      }
-      return;
-    }
-    cb(err);
+    destroyFileStream(this, this.handle, err, cb);
   }
 
   close(cb?: (e?: Error | null) => void): void {

@@ -473,13 +473,7 @@ export class Server extends EventEmitter {
         process.nextTick(() => this.emit('error', addrError(e, 'listen')));
         return this;
       }
-      this.fd = given;
-      this.closing = false;
-      process.nextTick(() => {
-        this.emit('listening');
-        void this.acceptLoop(given);
-      });
-      return this;
+      return this.startAccepting(given);
     }
     let domain: number;
     let addr: ns.SockAddr;
@@ -520,6 +514,11 @@ export class Server extends EventEmitter {
       process.nextTick(() => this.emit('error', err));
       return this;
     }
+    return this.startAccepting(fd);
+  }
+
+  /** Listening on `fd` from now: 'listening' on the next tick, then connections as they come. */
+  private startAccepting(fd: number): this {
     this.fd = fd;
     this.closing = false;
     process.nextTick(() => {

@@ -39,6 +39,7 @@ import type { CoreOutcome, FaultFrame, FaultRecord } from './fault.ts';
 import { GLOBAL_EXPORT, parseGlobalNames, SP_EXPORT } from './instrument.ts';
 import type { Program } from './loader.ts';
 import type { Process } from './process.ts';
+import { customSection, Reader, section, ulebLength, Writer } from './wasm-binary.ts';
 
 export const CORE_FORMAT = 'isokernel-core';
 export const CORE_VERSION = 1;
@@ -266,91 +267,20 @@ function describeFile(f: OpenFile, ns: Namespace, p: Process): { kind: string; p
 
 // ---- encoding ----
 
-class Bytes {
-  private parts: Uint8Array[] = [];
-  private cur: number[] = [];
-  length = 0;
-  byte(b: number): this {
-    this.cur.push(b & 0xff);
-    this.length++;
-    return this;
-  }
-  u32(v: number): this {
-    do {
-      let b = v % 128;
-      v = Math.floor(v / 128);
-      if (v > 0) b |= 0x80;
-      this.byte(b);
-    } while (v > 0);
-    return this;
-  }
-  s64(v: bigint): this {
-    for (;;) {
-      const b = Number(v & 0x7fn);
-      v >>= 7n;
-      if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) return this.byte(b);
-      this.byte(b | 0x80);
-    }
-  }
-  raw(b: Uint8Array): this {
-    this.flush();
-    this.parts.push(b);
-    this.length += b.length;
-    return this;
-  }
-  name(s: string): this {
-    const b = new TextEncoder().encode(s);
-    return this.u32(b.length).raw(b);
-  }
-  private flush(): void {
-    if (this.cur.length) {
-      this.parts.push(Uint8Array.from(this.cur));
-      this.cur = [];
-    }
-  }
-  result(): Uint8Array {
-    this.flush();
-    const out = new Uint8Array(this.length);
-    let at = 0;
-    for (const p of this.parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  }
-}
-
-function section(id: number, payload: Uint8Array): Uint8Array {
-  return new Bytes().byte(id).u32(payload.length).raw(payload).result();
-}
-
-function customSection(name: string, payload: Uint8Array): Uint8Array {
-  return section(0, new Bytes().name(name).raw(payload).result());
-}
-
-function uleb32Length(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
 /** Everything before the data section: the header, "core", "corestack", memory and globals. */
 function encodePrefix(s: CoreSnapshot): Uint8Array {
-  const out = new Bytes();
-  out.raw(Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
-  out.raw(customSection(HEADER_SECTION, new TextEncoder().encode(JSON.stringify(s.header))));
-  out.raw(customSection('core', new Bytes().byte(0).name(s.header.program).result()));
-  const stack = new Bytes().byte(0).name(s.threadName).u32(s.frames.length);
+  const out = new Writer();
+  out.bytes(Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00));
+  out.bytes(customSection(HEADER_SECTION, new TextEncoder().encode(JSON.stringify(s.header))));
+  out.bytes(customSection('core', new Writer().byte(0).name(s.header.program).result()));
+  const stack = new Writer().byte(0).name(s.threadName).u32(s.frames.length);
   for (const [func, off] of s.frames) stack.byte(0).u32(func).u32(off).u32(0).u32(0);
-  out.raw(customSection('corestack', stack.result()));
+  out.bytes(customSection('corestack', stack.result()));
   if (s.memory) {
-    out.raw(section(5, new Bytes().u32(1).byte(0).u32(Math.ceil(s.memory.length / WASM_PAGE)).result()));
+    out.bytes(section(5, new Writer().u32(1).byte(0).u32(Math.ceil(s.memory.length / WASM_PAGE)).result()));
   }
   if (s.globalSection && s.globalSection.length > 0) {
-    const g = new Bytes().u32(s.globalSection.length);
+    const g = new Writer().u32(s.globalSection.length);
     for (const { type, value } of s.globalSection) {
       g.byte(type).byte(0);
       switch (type) {
@@ -359,21 +289,21 @@ function encodePrefix(s: CoreSnapshot): Uint8Array {
         case 0x7d: {
           const b = new Uint8Array(4);
           new DataView(b.buffer).setFloat32(0, typeof value === 'number' ? value : 0, true);
-          g.byte(0x43).raw(b);
+          g.byte(0x43).bytes(b);
           break;
         }
         case 0x7c: {
           const b = new Uint8Array(8);
           new DataView(b.buffer).setFloat64(0, typeof value === 'number' ? value : 0, true);
-          g.byte(0x44).raw(b);
+          g.byte(0x44).bytes(b);
           break;
         }
-        case 0x7b: g.byte(0xfd).u32(12).raw(new Uint8Array(16)); break;
+        case 0x7b: g.byte(0xfd).u32(12).bytes(new Uint8Array(16)); break;
         default: g.byte(0xd0).byte(type); // ref.null of a reference type
       }
       g.byte(0x0b);
     }
-    out.raw(section(6, g.result()));
+    out.bytes(section(6, g.result()));
   }
   return out.result();
 }
@@ -412,7 +342,7 @@ async function nonZeroRuns(mem: Uint8Array): Promise<Run[]> {
 
 /** A data segment's bytes before its data: kind 0 (active), i32.const address, end, the byte count. */
 function segmentHeader(start: number, len: number): Uint8Array {
-  return new Bytes().byte(0).byte(0x41).s64(BigInt(start | 0)).byte(0x0b).u32(len).result();
+  return new Writer().byte(0).byte(0x41).s64(BigInt(start | 0)).byte(0x0b).u32(len).result();
 }
 
 /**
@@ -467,7 +397,7 @@ export async function writeCore(file: string, snap: CoreSnapshot, limit: number)
       h.segments = plan.length;
       if (same) break;
     }
-    if (plan.length > 0) dataPayload += uleb32Length(plan.length);
+    if (plan.length > 0) dataPayload += ulebLength(plan.length);
 
     await fs.mkdir(path.dirname(file), { recursive: true });
     fh = await fs.open(file, 'w', 0o600);
@@ -482,7 +412,7 @@ export async function writeCore(file: string, snap: CoreSnapshot, limit: number)
     };
     await put(prefix);
     if (plan.length > 0 && mem) {
-      await put(new Bytes().byte(11).u32(dataPayload).u32(plan.length).result());
+      await put(new Writer().byte(11).u32(dataPayload).u32(plan.length).result());
       for (const [s, e] of plan) {
         await put(segmentHeader(s, e - s));
         for (let at = s; at < e; at += SLICE) {
@@ -505,6 +435,13 @@ export async function writeCore(file: string, snap: CoreSnapshot, limit: number)
 
 export class CoreFormatError extends Error {}
 
+/** The shared reader, failing with CoreFormatError. */
+class CoreReader extends Reader {
+  protected override fail(what: string): never {
+    throw new CoreFormatError(what);
+  }
+}
+
 export interface CoreFile {
   header: CoreHeader;
   /** The data segments: [address, bytes]. */
@@ -521,69 +458,42 @@ export function readCore(b: Uint8Array): CoreFile {
   if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) {
     throw new CoreFormatError('not a core file (no WebAssembly magic number)');
   }
-  let pos = 8;
-  const uleb = (): number => {
-    let result = 0, shift = 0;
-    for (;;) {
-      if (pos >= b.length) throw new CoreFormatError('truncated file');
-      const byte = b[pos++]!;
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      shift += 7;
-      if (shift > 63) throw new CoreFormatError('bad LEB128');
-    }
-  };
-  const sleb = (): number => {
-    let result = 0n, shift = 0n, byte: number;
-    do {
-      if (pos >= b.length) throw new CoreFormatError('truncated file');
-      byte = b[pos++]!;
-      result |= BigInt(byte & 0x7f) << shift;
-      shift += 7n;
-    } while (byte & 0x80);
-    if (byte & 0x40) result -= 1n << shift;
-    return Number(result);
-  };
-  const name = (): string => {
-    const n = uleb();
-    const s = new TextDecoder().decode(b.subarray(pos, pos + n));
-    pos += n;
-    return s;
-  };
+  const r = new CoreReader(b, 8);
   let header: CoreHeader | null = null;
   const segments: CoreFile['segments'] = [];
   let stack: CoreFile['stack'] = null;
   let executable: string | null = null;
   let memoryBytes: number | null = null;
-  while (pos < b.length) {
-    const id = b[pos++]!;
-    const size = uleb();
-    const end = pos + size;
+  while (r.pos < b.length) {
+    const id = r.byte();
+    const size = r.uleb();
+    const end = r.pos + size;
     if (end > b.length) throw new CoreFormatError(`section ${id} runs past the end of the file (a cut or unfinished core file?)`);
+    r.end = end;
     if (id === 0) {
-      const n = name();
+      const n = r.name();
       if (n === HEADER_SECTION) {
         try {
-          header = JSON.parse(new TextDecoder().decode(b.subarray(pos, end))) as CoreHeader;
+          header = JSON.parse(new TextDecoder().decode(b.subarray(r.pos, end))) as CoreHeader;
         } catch (e) {
           throw new CoreFormatError(`bad ${HEADER_SECTION} section: ${(e as Error).message}`);
         }
       } else if (n === 'core') {
-        if (b[pos++] === 0) executable = name();
-      } else if (n === 'corestack' && b[pos] === 0) {
-        pos++;
-        const thread = name();
+        if (r.byte() === 0) executable = r.name();
+      } else if (n === 'corestack' && b[r.pos] === 0) {
+        r.pos++;
+        const thread = r.name();
         const frames: [number, number][] = [];
-        for (let i = uleb(); i > 0; i--) {
-          pos++; // 0x00
-          const f = uleb();
-          const off = uleb();
+        for (let i = r.uleb(); i > 0; i--) {
+          r.byte(); // 0x00
+          const f = r.uleb();
+          const off = r.uleb();
           for (let k = 0; k < 2; k++) { // locals, then the operand stack: skipped
-            for (let v = uleb(); v > 0; v--) {
-              const t = b[pos++]!;
-              if (t === 0x7f || t === 0x7e) sleb();
-              else if (t === 0x7d) pos += 4;
-              else if (t === 0x7c) pos += 8;
+            for (let v = r.uleb(); v > 0; v--) {
+              const t = r.byte();
+              if (t === 0x7f || t === 0x7e) r.skipLeb();
+              else if (t === 0x7d) r.skip(4);
+              else if (t === 0x7c) r.skip(8);
               else if (t !== 0x01) throw new CoreFormatError(`corestack value type 0x${t.toString(16)}`);
             }
           }
@@ -592,25 +502,25 @@ export function readCore(b: Uint8Array): CoreFile {
         stack = { thread, frames };
       }
     } else if (id === 5) {
-      if (uleb() > 0) {
-        const flags = b[pos++]!;
-        memoryBytes = uleb() * WASM_PAGE;
-        if (flags & 1) uleb();
+      if (r.uleb() > 0) {
+        const flags = r.byte();
+        memoryBytes = r.uleb() * WASM_PAGE;
+        if (flags & 1) r.uleb();
       }
     } else if (id === 11) {
-      for (let n = uleb(); n > 0; n--) {
-        const kind = uleb();
+      for (let n = r.uleb(); n > 0; n--) {
+        const kind = r.uleb();
         if (kind !== 0) throw new CoreFormatError(`data segment kind ${kind}: not a core file's segment`);
-        if (b[pos++] !== 0x41) throw new CoreFormatError('data segment offset is not an i32.const');
-        const address = sleb() >>> 0;
-        if (b[pos++] !== 0x0b) throw new CoreFormatError('data segment offset: no end');
-        const len = uleb();
-        if (pos + len > end) throw new CoreFormatError('data segment runs past its section');
-        segments.push({ address, data: b.subarray(pos, pos + len) });
-        pos += len;
+        if (r.byte() !== 0x41) throw new CoreFormatError('data segment offset is not an i32.const');
+        const address = r.sleb() >>> 0;
+        if (r.byte() !== 0x0b) throw new CoreFormatError('data segment offset: no end');
+        const len = r.uleb();
+        if (r.pos + len > end) throw new CoreFormatError('data segment runs past its section');
+        segments.push({ address, data: r.bytes(len) });
       }
     }
-    pos = end;
+    r.pos = end;
+    r.end = b.length;
   }
   if (!header) throw new CoreFormatError(`no ${HEADER_SECTION} section: not an isokernel core file`);
   if (header.format !== CORE_FORMAT) throw new CoreFormatError(`header format ${String(header.format)}, not ${CORE_FORMAT}`);

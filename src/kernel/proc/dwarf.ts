@@ -15,6 +15,7 @@
 // Sequences of functions the linker dropped (moved to address 0 or to a tombstone near
 // 2^32 by wasm-ld) are ignored.
 import posix from 'node:path/posix';
+import { Reader } from './wasm-binary.ts';
 
 export interface SourceLoc {
   file: string;
@@ -43,21 +44,16 @@ const DW_FORM = {
 
 export class DwarfError extends Error {}
 
-class Cursor {
-  pos: number;
-  readonly b: Uint8Array;
-  readonly end: number;
-  constructor(b: Uint8Array, pos: number, end: number) {
-    this.b = b;
-    this.pos = pos;
-    this.end = end;
+/** The shared reader (LEB128s, bounds), with DWARF's fixed-size little-endian numbers and C strings. */
+class Cursor extends Reader {
+  protected override fail(what: string): never {
+    throw new DwarfError(what);
   }
   need(n: number): void {
-    if (this.pos + n > this.end) throw new DwarfError(`truncated at 0x${this.pos.toString(16)}`);
+    if (this.pos + n > this.end) this.fail(`truncated at 0x${this.pos.toString(16)}`);
   }
   u8(): number {
-    this.need(1);
-    return this.b[this.pos++]!;
+    return this.byte();
   }
   u16(): number {
     this.need(2);
@@ -85,25 +81,6 @@ class Cursor {
       case 8: return this.u64();
       default: throw new DwarfError(`unsupported size ${size}`);
     }
-  }
-  uleb(): number {
-    let result = 0, shift = 0;
-    for (;;) {
-      const byte = this.u8();
-      if (shift < 53) result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((byte & 0x80) === 0) return result;
-    }
-  }
-  sleb(): number {
-    let result = 0, shift = 0, byte: number;
-    do {
-      byte = this.u8();
-      if (shift < 53) result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80);
-    if (byte & 0x40 && shift < 53) result -= 2 ** shift;
-    return result;
   }
   cstr(): string {
     const start = this.pos;

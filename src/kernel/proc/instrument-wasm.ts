@@ -1,169 +1,10 @@
-// Byte-level reading and writing of WebAssembly binaries for the instrumenter
-// (proc/instrument.ts): LEB128, value types, block types, constant expressions, and the
-// immediates of every instruction the kernel understands (MVP, sign extension, saturating
+// Byte-level reading of WebAssembly instructions for the instrumenter (proc/instrument.ts):
+// the immediates of every instruction the kernel understands (MVP, sign extension, saturating
 // conversions, bulk memory, reference types, multi-memory, SIMD and relaxed SIMD, threads'
 // atomics, tail calls, exception handling). GC instructions (0xFB) are not decoded: a
-// module that uses them is run uninstrumented (see instrument.ts).
-
-/** Thrown for a module the instrumenter cannot read; the loader then runs it as it is. */
-export class WasmFormatError extends Error {}
-
-export class Reader {
-  pos: number;
-  readonly b: Uint8Array;
-  end: number;
-
-  constructor(b: Uint8Array, pos = 0, end = b.length) {
-    this.b = b;
-    this.pos = pos;
-    this.end = end;
-  }
-
-  byte(): number {
-    if (this.pos >= this.end) throw new WasmFormatError(`truncated at 0x${this.pos.toString(16)}`);
-    return this.b[this.pos++]!;
-  }
-
-  /** An unsigned LEB128 of up to 32 bits (a 64-bit one's value is read exactly up to 2^53). */
-  u32(): number {
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; ; i++) {
-      const byte = this.byte();
-      result += (byte & 0x7f) * mul;
-      if ((byte & 0x80) === 0) return result;
-      mul *= 128;
-      if (i >= 9) throw new WasmFormatError('LEB128 too long');
-    }
-  }
-
-  /** A signed LEB128 of up to 64 bits, as a number (exact for 32-bit values). */
-  sleb(): number {
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; ; i++) {
-      const byte = this.byte();
-      result += (byte & 0x7f) * mul;
-      mul *= 128;
-      if ((byte & 0x80) === 0) return (byte & 0x40) !== 0 ? result - mul : result;
-      if (i >= 9) throw new WasmFormatError('LEB128 too long');
-    }
-  }
-
-  /** Skips a (signed or unsigned) LEB128. */
-  skipLeb(): void {
-    for (let i = 0; ; i++) {
-      if ((this.byte() & 0x80) === 0) return;
-      if (i >= 9) throw new WasmFormatError('LEB128 too long');
-    }
-  }
-
-  skip(n: number): void {
-    if (this.pos + n > this.end) throw new WasmFormatError(`truncated at 0x${this.pos.toString(16)}`);
-    this.pos += n;
-  }
-
-  name(): string {
-    const n = this.u32();
-    const at = this.pos;
-    this.skip(n);
-    return new TextDecoder().decode(this.b.subarray(at, at + n));
-  }
-
-  /** A value type; returns its first byte (0x7f i32 ... 0x7b v128, reference types). */
-  valType(): number {
-    const t = this.byte();
-    if (t === 0x63 || t === 0x64) this.skipLeb(); // (ref null? heaptype)
-    else if (t < 0x69 || t > 0x7f) throw new WasmFormatError(`unknown value type 0x${t.toString(16)}`);
-    return t;
-  }
-
-  /** A block type: empty (0x40), one value type, or a type index (s33). */
-  blockType(): void {
-    const t = this.b[this.pos];
-    if (t === 0x40) this.pos++;
-    else if (t === 0x63 || t === 0x64) this.valType();
-    else if (t !== undefined && t >= 0x69 && t <= 0x7f) this.pos++;
-    else this.skipLeb();
-  }
-
-  /** Limits (tables, memories): returns the flags. */
-  limits(): number {
-    const flags = this.byte();
-    this.skipLeb();
-    if (flags & 1) this.skipLeb();
-    return flags;
-  }
-}
-
-/** A growable byte buffer. */
-export class Writer {
-  buf: Uint8Array;
-  len = 0;
-
-  constructor(size = 256) {
-    this.buf = new Uint8Array(size);
-  }
-
-  private grow(n: number): void {
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    if (this.len >= this.buf.length) this.grow(1);
-    this.buf[this.len++] = b;
-  }
-
-  bytes(src: Uint8Array): void {
-    if (this.len + src.length > this.buf.length) this.grow(src.length);
-    this.buf.set(src, this.len);
-    this.len += src.length;
-  }
-
-  u32(n: number): void {
-    do {
-      let b = n % 128;
-      n = Math.floor(n / 128);
-      if (n !== 0) b |= 0x80;
-      this.byte(b);
-    } while (n !== 0);
-  }
-
-  /** A signed LEB128 of a 32-bit integer. */
-  s32(n: number): void {
-    n |= 0;
-    for (;;) {
-      const b = n & 0x7f;
-      n >>= 7;
-      if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-        this.byte(b);
-        return;
-      }
-      this.byte(b | 0x80);
-    }
-  }
-
-  name(s: string): void {
-    const b = new TextEncoder().encode(s);
-    this.u32(b.length);
-    this.bytes(b);
-  }
-
-  result(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
-}
-
-/** The LEB128 of `n` as bytes. */
-export function uleb(n: number): Uint8Array {
-  const w = new Writer(8);
-  w.u32(n);
-  return w.result();
-}
+// module that uses them is run uninstrumented (see instrument.ts). LEB128s, types, constant
+// expressions and the section list are read with the kernel's shared reader (wasm-binary.ts).
+import { Reader, WasmFormatError } from './wasm-binary.ts';
 
 /** A memory instruction's memarg: alignment flags (bit 6: a memory index follows), memory, offset. */
 export interface MemArg {
@@ -172,17 +13,17 @@ export interface MemArg {
 }
 
 export function readMemArg(r: Reader, out: MemArg): void {
-  const align = r.u32();
-  out.memory = (align & 0x40) !== 0 ? r.u32() : 0;
-  out.offset = r.u32();
+  const align = r.uleb();
+  out.memory = (align & 0x40) !== 0 ? r.uleb() : 0;
+  out.offset = r.uleb();
 }
 
 /** Immediates of 0xFC instructions (bulk memory, saturating conversions, tables), by sub-opcode. */
 export function skipFC(r: Reader, sub: number): void {
   if (sub <= 7) return;
   switch (sub) {
-    case 8: case 10: case 12: case 14: r.u32(); r.u32(); return; // memory.init, memory.copy, table.init, table.copy
-    case 9: case 11: case 13: case 15: case 16: case 17: r.u32(); return;
+    case 8: case 10: case 12: case 14: r.uleb(); r.uleb(); return; // memory.init, memory.copy, table.init, table.copy
+    case 9: case 11: case 13: case 15: case 16: case 17: r.uleb(); return;
     default: throw new WasmFormatError(`unknown instruction 0xfc ${sub}`);
   }
 }
@@ -239,16 +80,16 @@ export function skipImmediates(r: Reader, op: number, ma: MemArg): void {
     case 0x07: case 0x08: case 0x09: case 0x18: case 0x0c: case 0x0d: case 0xd5: case 0xd6:
     case 0x10: case 0x12: case 0x14: case 0x15: case 0xd2:
     case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26: case 0x3f: case 0x40:
-      r.u32();
+      r.uleb();
       return;
-    case 0x0e: { const n = r.u32(); for (let i = 0; i <= n; i++) r.u32(); return; }
-    case 0x11: case 0x13: r.u32(); r.u32(); return;
-    case 0x1c: { const n = r.u32(); for (let i = 0; i < n; i++) r.valType(); return; }
+    case 0x0e: { const n = r.uleb(); for (let i = 0; i <= n; i++) r.uleb(); return; }
+    case 0x11: case 0x13: r.uleb(); r.uleb(); return;
+    case 0x1c: { const n = r.uleb(); for (let i = 0; i < n; i++) r.valType(); return; }
     case 0x1f: {
       r.blockType();
-      for (let n = r.u32(); n > 0; n--) {
-        if (r.byte() <= 1) r.u32();
-        r.u32();
+      for (let n = r.uleb(); n > 0; n--) {
+        if (r.byte() <= 1) r.uleb();
+        r.uleb();
       }
       return;
     }
@@ -256,16 +97,16 @@ export function skipImmediates(r: Reader, op: number, ma: MemArg): void {
     case 0x43: return r.skip(4);
     case 0x44: return r.skip(8);
     case 0xfb: throw new WasmFormatError('GC instructions (0xfb) are not supported');
-    case 0xfc: return skipFC(r, r.u32());
+    case 0xfc: return skipFC(r, r.uleb());
     case 0xfd: {
-      const sub = r.u32();
+      const sub = r.uleb();
       if (simdMemKind(sub) === null) return skipFDOther(r, sub);
       readMemArg(r, ma);
       if (sub >= 84 && sub <= 91) r.skip(1);
       return;
     }
     case 0xfe: {
-      const sub = r.u32();
+      const sub = r.uleb();
       if (atomicOperands(sub) !== null) return readMemArg(r, ma);
       if (sub !== 3) throw new WasmFormatError(`unknown instruction 0xfe ${sub}`);
       return r.skip(1);

@@ -43,11 +43,15 @@
 // Modules that import their memory (wasi-threads programs, which run on workers) or use
 // the GC proposal are not rewritten; the loader runs them as they are (protect.ts).
 import {
-  atomicOperands, F32, F64, I32, I64, Reader, readMemArg, simdMemKind, skipFC, skipFDOther, skipImmediates, STORE_TYPE, V128,
-  WasmFormatError, Writer, type MemArg,
+  atomicOperands, F32, F64, I32, I64, readMemArg, simdMemKind, skipFC, skipFDOther, skipImmediates, STORE_TYPE, V128,
+  type MemArg,
 } from './instrument-wasm.ts';
+import {
+  customName, IMPORT_FUNC, IMPORT_GLOBAL, IMPORT_MEMORY, nameMap, Reader, readImport, sections as sectionsOf, vector, WasmFormatError, Writer,
+  type Section,
+} from './wasm-binary.ts';
 
-export { WasmFormatError } from './instrument-wasm.ts';
+export { WasmFormatError } from './wasm-binary.ts';
 
 export interface InstrumentOptions {
   /** The null-page guard's size in bytes; 0 turns it off. */
@@ -175,30 +179,8 @@ export interface InstrumentResult {
   skipped: string | null;
 }
 
-interface Section {
-  id: number;
-  /** Where the section (its id byte) starts, where its payload starts, where it ends. */
-  start: number;
-  body: number;
-  end: number;
-}
-
 /** Section order (the binary format's), for inserting sections a module lacks. */
 const ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13 };
-
-function sectionsOf(b: Uint8Array): Section[] {
-  const out: Section[] = [];
-  const r = new Reader(b, 8);
-  while (r.pos < b.length) {
-    const start = r.pos;
-    const id = r.byte();
-    const size = r.u32();
-    const body = r.pos;
-    r.skip(size);
-    out.push({ id, start, body, end: r.pos });
-  }
-  return out;
-}
 
 /** Offset anchors: new offset → original offset, linear after a COPY anchor, constant after an INSERT. */
 class Anchors {
@@ -289,7 +271,7 @@ function constExpr(c: Ctx | null, r: Reader, w: Writer): void {
     if (op === 0xd2) {
       w.byte(op);
       const s = r.pos;
-      const f = r.u32();
+      const f = r.uleb();
       writePadded(w, renumber(c, f), r.pos - s);
       continue;
     }
@@ -297,9 +279,9 @@ function constExpr(c: Ctx | null, r: Reader, w: Writer): void {
       case 0x41: case 0x42: r.skipLeb(); break;
       case 0x43: r.skip(4); break;
       case 0x44: r.skip(8); break;
-      case 0x23: r.u32(); break;
+      case 0x23: r.uleb(); break;
       case 0xd0: r.skipLeb(); break;
-      case 0xfd: if (r.u32() !== 12) throw new WasmFormatError('bad constant expression'); r.skip(16); break;
+      case 0xfd: if (r.uleb() !== 12) throw new WasmFormatError('bad constant expression'); r.skip(16); break;
       default:
         // Extended constant expressions: i32/i64 add, sub, mul.
         if (![0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e].includes(op)) throw new WasmFormatError(`opcode 0x${op.toString(16)} in a constant expression`);
@@ -320,7 +302,7 @@ function i32ConstOf(r: Reader): number | null {
     }
   }
   r.pos = start;
-  constExpr(null, r, new Writer(16));
+  r.skipConstExpr();
   return null;
 }
 
@@ -332,7 +314,7 @@ function scanBody(c: Ctx, r: Reader): { loops: boolean; calls: boolean } {
     const op = r.byte();
     if (op === 0x03) loops = true;
     else if (op === 0x10 || op === 0x12) {
-      if (r.u32() >= c.funcImports) calls = true;
+      if (r.uleb() >= c.funcImports) calls = true;
       continue;
     } else if (op === 0x11 || op === 0x13 || op === 0x14 || op === 0x15) calls = true;
     skipImmediates(r, op, ma);
@@ -354,10 +336,10 @@ function rewriteBody(c: Ctx, start: number, end: number, params: number, w: Writ
   const b = c.b;
   const r = new Reader(b, start, end);
   let declared = 0;
-  const groups = r.u32();
+  const groups = r.uleb();
   const declStart = r.pos;
   for (let i = 0; i < groups; i++) {
-    declared += r.u32();
+    declared += r.uleb();
     r.valType();
   }
   const codeStart = r.pos;
@@ -501,24 +483,24 @@ function rewriteBody(c: Ctx, start: number, end: number, params: number, w: Writ
           }
           break;
         case 0x0b: case 0x18:
-          if (op === 0x18) r.u32();
+          if (op === 0x18) r.uleb();
           if (--depth < 0 && cached) storeFuel(at); // the function's end
           break;
         case 0x0f:
           if (cached) storeFuel(at);
           break;
         case 0x0c: case 0x0d: case 0xd5: case 0xd6:
-          if (r.u32() === depth && cached) storeFuel(at);
+          if (r.uleb() === depth && cached) storeFuel(at);
           break;
         case 0x0e: {
           let out = false;
-          for (let n = r.u32(); n >= 0; n--) if (r.u32() === depth) out = true;
+          for (let n = r.uleb(); n >= 0; n--) if (r.uleb() === depth) out = true;
           if (out && cached) storeFuel(at);
           break;
         }
         case 0x10: case 0x12: case 0xd2: {
           const s = r.pos;
-          const f = r.u32();
+          const f = r.uleb();
           const defined = f >= c.funcImports;
           if (cached && defined && op !== 0xd2) storeFuel(at);
           if (c.added > 0 && defined) {
@@ -536,7 +518,7 @@ function rewriteBody(c: Ctx, start: number, end: number, params: number, w: Writ
           if (cached && (op === 0x11 || op === 0x14)) loadFuel(r.pos);
           break;
         case 0x24: {
-          const gi = r.u32();
+          const gi = r.uleb();
           if (gi === c.sp && c.stackLow > 0) {
             insertAt(at);
             const a = local(I32, 0);
@@ -550,7 +532,7 @@ function rewriteBody(c: Ctx, start: number, end: number, params: number, w: Writ
           break;
         }
         case 0x40: {
-          const mem = r.u32();
+          const mem = r.uleb();
           if (mem === 0 && c.fnGrow >= 0) {
             insertAt(at);
             body.byte(0x10); body.u32(c.fnGrow);
@@ -560,10 +542,10 @@ function rewriteBody(c: Ctx, start: number, end: number, params: number, w: Writ
           break;
         }
         case 0xfc: {
-          const sub = r.u32();
+          const sub = r.uleb();
           if (guard > 0 && (sub === 8 || sub === 10 || sub === 11)) {
-            const m1 = r.u32();
-            const m2 = sub === 11 ? -1 : r.u32();
+            const m1 = r.uleb();
+            const m2 = sub === 11 ? -1 : r.uleb();
             // memory.init: data, mem; memory.copy: dst, src; memory.fill: mem.
             const dstMem = sub === 8 ? m2 : m1;
             const srcMem = sub === 10 ? m2 : -1;
@@ -572,7 +554,7 @@ function rewriteBody(c: Ctx, start: number, end: number, params: number, w: Writ
           break;
         }
         case 0xfd: {
-          const sub = r.u32();
+          const sub = r.uleb();
           const kind = simdMemKind(sub);
           if (kind === null) {
             skipFDOther(r, sub);
@@ -588,7 +570,7 @@ function rewriteBody(c: Ctx, start: number, end: number, params: number, w: Writ
           break;
         }
         case 0xfe: {
-          const sub = r.u32();
+          const sub = r.uleb();
           const operands = atomicOperands(sub);
           if (operands === null) {
             if (sub !== 3) throw new WasmFormatError(`unknown instruction 0xfe ${sub}`);
@@ -656,12 +638,12 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
   const tsec = sec(1);
   if (tsec) {
     const r = new Reader(b, tsec.body, tsec.end);
-    for (let n = r.u32(); n > 0; n--) {
+    for (let n = r.uleb(); n > 0; n--) {
       const form = r.byte();
       if (form !== 0x60) return none('it uses GC types');
-      const np = r.u32();
+      const np = r.uleb();
       for (let i = 0; i < np; i++) r.valType();
-      const nr = r.u32();
+      const nr = r.uleb();
       for (let i = 0; i < nr; i++) r.valType();
       typeParams.push(np);
     }
@@ -672,38 +654,26 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
   const isec = sec(2);
   if (isec) {
     const r = new Reader(b, isec.body, isec.end);
-    for (let n = r.u32(); n > 0; n--) {
-      r.name();
-      r.name();
-      const kind = r.byte();
-      if (kind === 0) {
-        funcTypes.push(r.u32());
+    for (let n = r.uleb(); n > 0; n--) {
+      const imp = readImport(r);
+      if (imp.kind === IMPORT_FUNC) {
+        funcTypes.push(imp.type);
         funcImports++;
-      } else if (kind === 1) {
-        r.valType();
-        r.limits();
-      } else if (kind === 2) return none('it imports its memory (a threaded program)');
-      else if (kind === 3) {
-        r.valType();
-        r.byte();
-        globalImports++;
-      } else if (kind === 4) {
-        r.byte();
-        r.u32();
-      } else throw new WasmFormatError(`unknown import kind ${kind}`);
+      } else if (imp.kind === IMPORT_MEMORY) return none('it imports its memory (a threaded program)');
+      else if (imp.kind === IMPORT_GLOBAL) globalImports++;
     }
   }
   const fsec = sec(3);
   if (fsec) {
     const r = new Reader(b, fsec.body, fsec.end);
-    for (let n = r.u32(); n > 0; n--) funcTypes.push(r.u32());
+    for (let n = r.uleb(); n > 0; n--) funcTypes.push(r.uleb());
   }
   // Memory 0.
   let mem0: { flags: number } | null = null;
   const msec = sec(5);
   if (msec) {
     const r = new Reader(b, msec.body, msec.end);
-    if (r.u32() > 0) mem0 = { flags: r.limits() };
+    if (r.uleb() > 0) mem0 = { flags: r.limits().flags };
   }
   if (mem0 && (mem0.flags & 2) !== 0) return none('its memory is shared (a threaded program)');
   const mem64 = mem0 !== null && (mem0.flags & 4) !== 0;
@@ -713,7 +683,7 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
   const gsec = sec(6);
   if (gsec) {
     const r = new Reader(b, gsec.body, gsec.end);
-    for (let n = r.u32(); n > 0; n--) {
+    for (let n = r.uleb(); n > 0; n--) {
       const t = r.valType();
       const mut = r.byte();
       const v = i32ConstOf(r);
@@ -726,10 +696,10 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
   const esec = sec(7);
   if (esec) {
     const r = new Reader(b, esec.body, esec.end);
-    for (let n = r.u32(); n > 0; n--) {
+    for (let n = r.uleb(); n > 0; n--) {
       const name = r.name();
       const kind = r.byte();
-      const idx = r.u32();
+      const idx = r.uleb();
       if (name === 'memory' && kind === 2 && idx === 0) memoryIsMem0 = true;
     }
   }
@@ -738,13 +708,13 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
   const dsec = sec(11);
   if (dsec) {
     const r = new Reader(b, dsec.body, dsec.end);
-    for (let n = r.u32(); n > 0; n--) {
-      const flags = r.u32();
+    for (let n = r.uleb(); n > 0; n--) {
+      const flags = r.uleb();
       let memory = 0;
-      if (flags === 2) memory = r.u32();
+      if (flags === 2) memory = r.uleb();
       let offset: number | null = null;
       if (flags !== 1) offset = i32ConstOf(r);
-      const len = r.u32();
+      const len = r.uleb();
       r.skip(len);
       if (flags === 1 || memory !== 0) continue;
       if (offset === null) dataUnknown = true;
@@ -808,7 +778,9 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
     out.u32(payload.length);
     out.bytes(payload);
   };
-  const copySection = (s: Section): void => out.bytes(b.subarray(s.start, s.end));
+  const copySection = (s: Section): void => {
+    out.bytes(b.subarray(s.start, s.end));
+  };
 
   /** Payload for section `id`, or null to copy the original unchanged. */
   const rebuild = (id: number, s: Section | undefined): Uint8Array | null => {
@@ -818,11 +790,7 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
         const w = new Writer();
         const n = typeParams.length;
         w.u32(n + added);
-        if (s) {
-          const r = new Reader(b, s.body, s.end);
-          r.u32();
-          w.bytes(b.subarray(r.pos, s.end));
-        }
+        w.bytes(vector(b, s).entries);
         for (const t of newImports) {
           w.byte(0x60); w.u32(t.params.length); for (const p of t.params) w.byte(p);
           w.u32(t.results.length); for (const p of t.results) w.byte(p);
@@ -832,15 +800,9 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
       case 2: {
         if (added === 0) return null;
         const w = new Writer();
-        let count = 0;
-        let rest: Uint8Array = new Uint8Array(0);
-        if (s) {
-          const r = new Reader(b, s.body, s.end);
-          count = r.u32();
-          rest = b.subarray(r.pos, s.end);
-        }
+        const { count, entries } = vector(b, s);
         w.u32(count + added);
-        w.bytes(rest);
+        w.bytes(entries);
         newImports.forEach((imp, i) => {
           w.name(GUARD_MODULE); w.name(imp.name); w.byte(0x00); w.u32(typeBase + i);
         });
@@ -849,19 +811,13 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
       case 6: {
         if (fuel === null) return null;
         const w = new Writer();
-        let count = 0;
-        let rest: Uint8Array = new Uint8Array(0);
-        if (s) {
-          const r = new Reader(b, s.body, s.end);
-          count = r.u32();
-          rest = b.subarray(r.pos, s.end);
-        }
-        if (added === 0) { w.u32(count + 1); w.bytes(rest); } else {
+        const { count, entries } = vector(b, s);
+        if (added === 0) { w.u32(count + 1); w.bytes(entries); } else {
           // Global initialisers may hold ref.func.
           w.u32(count + 1);
           if (s) {
             const r = new Reader(b, s.body, s.end);
-            for (let n = r.u32(); n > 0; n--) {
+            for (let n = r.uleb(); n > 0; n--) {
               const t0 = r.pos;
               r.valType();
               r.byte();
@@ -886,14 +842,14 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
         const w = new Writer();
         let count = 0;
         const r = s ? new Reader(b, s.body, s.end) : null;
-        if (r) count = r.u32();
+        if (r) count = r.uleb();
         w.u32(count + extra.length);
         for (let i = 0; i < count; i++) {
           const n0 = r!.pos;
           r!.name();
           const kind = r!.byte();
           w.bytes(b.subarray(n0, r!.pos));
-          const idx = r!.u32();
+          const idx = r!.uleb();
           w.u32(kind === 0 ? renumber(c, idx) : idx);
         }
         for (const [name, kind, idx] of extra) { w.name(name); w.byte(kind); w.u32(idx); }
@@ -902,7 +858,7 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
       case 8: {
         if (added === 0 || !s) return null;
         const w = new Writer(8);
-        w.u32(renumber(c, new Reader(b, s.body, s.end).u32()));
+        w.u32(renumber(c, new Reader(b, s.body, s.end).uleb()));
         return w.result();
       }
       case 9: return added === 0 || !s ? null : rebuildElements(c, s);
@@ -928,13 +884,13 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
     if (s.id === 10) {
       const w = new Writer(s.end - s.body + 1024);
       const r = new Reader(b, s.body, s.end);
-      const n = r.u32();
+      const n = r.uleb();
       w.u32(n);
       // New offsets are taken relative to this payload and shifted once it is placed.
       let changed = false;
       for (let i = 0; i < n; i++) {
         const sizeStart = r.pos;
-        const size = r.u32();
+        const size = r.uleb();
         const start = r.pos;
         const params = typeParams[funcTypes[funcImports + i]!];
         if (params === undefined) throw new WasmFormatError(`function ${funcImports + i} has a bad type`);
@@ -1007,32 +963,15 @@ export function instrumentModule(b: Uint8Array, opts: Readonly<InstrumentOptions
 function customPayload(b: Uint8Array, sections: Section[], name: string): Uint8Array | undefined {
   for (const s of sections) {
     if (s.id !== 0) continue;
-    const r = new Reader(b, s.body, s.end);
-    if (r.name() === name) return b.subarray(r.pos, s.end);
+    const c = customName(b, s);
+    if (c.name === name) return b.subarray(c.payload, s.end);
   }
   return undefined;
 }
 
 /** Global names (name section subsection 7). A malformed section yields what was read. */
 export function parseGlobalNames(payload: Uint8Array | undefined): Map<number, string> {
-  const out = new Map<number, string>();
-  if (!payload) return out;
-  try {
-    const r = new Reader(payload);
-    while (r.pos < payload.length) {
-      const id = r.byte();
-      const size = r.u32();
-      const end = r.pos + size;
-      if (id === 7) {
-        for (let n = r.u32(); n > 0; n--) {
-          const idx = r.u32();
-          out.set(idx, r.name());
-        }
-      }
-      r.pos = end;
-    }
-  } catch { /* names only */ }
-  return out;
+  return nameMap(payload, 7);
 }
 
 /** The name section with function indices (subsections 1, 2, 3) renumbered. */
@@ -1042,7 +981,7 @@ function renumberNames(c: Ctx, payload: Uint8Array): Uint8Array {
   try {
     while (r.pos < payload.length) {
       const id = r.byte();
-      const size = r.u32();
+      const size = r.uleb();
       const start = r.pos;
       const end = start + size;
       if (id < 1 || id > 3) {
@@ -1051,13 +990,13 @@ function renumberNames(c: Ctx, payload: Uint8Array): Uint8Array {
         continue;
       }
       const sub = new Writer(size + 16);
-      const n = r.u32();
+      const n = r.uleb();
       sub.u32(n);
       for (let i = 0; i < n; i++) {
-        sub.u32(renumber(c, r.u32()));
+        sub.u32(renumber(c, r.uleb()));
         const s0 = r.pos;
         if (id === 1) r.name();
-        else for (let m = r.u32(); m > 0; m--) { r.u32(); r.name(); }
+        else for (let m = r.uleb(); m > 0; m--) { r.uleb(); r.name(); }
         sub.bytes(payload.subarray(s0, r.pos));
       }
       r.pos = end;
@@ -1074,16 +1013,16 @@ function rebuildElements(c: Ctx, s: Section): Uint8Array {
   const b = c.b;
   const r = new Reader(b, s.body, s.end);
   const w = new Writer(s.end - s.body + 64);
-  const n = r.u32();
+  const n = r.uleb();
   w.u32(n);
   for (let i = 0; i < n; i++) {
-    const flags = r.u32();
+    const flags = r.uleb();
     w.u32(flags);
     if (flags > 7) throw new WasmFormatError(`element segment flags ${flags}`);
     const active = (flags & 1) === 0;
     const explicitTable = (flags & 2) !== 0;
     const exprs = (flags & 4) !== 0;
-    if (active && explicitTable) w.u32(r.u32());
+    if (active && explicitTable) w.u32(r.uleb());
     if (active) constExpr(c, r, w);
     if (!active || explicitTable) {
       // elemkind (0x00) for index forms, a reference type for expression forms
@@ -1092,13 +1031,13 @@ function rebuildElements(c: Ctx, s: Section): Uint8Array {
       else r.byte();
       w.bytes(b.subarray(t0, r.pos));
     }
-    const count = r.u32();
+    const count = r.uleb();
     w.u32(count);
     for (let j = 0; j < count; j++) {
       if (exprs) constExpr(c, r, w);
       else {
         const s0 = r.pos;
-        const f = r.u32();
+        const f = r.uleb();
         writePadded(w, renumber(c, f), r.pos - s0);
       }
     }
@@ -1111,7 +1050,7 @@ function rebuildTables(c: Ctx, s: Section): Uint8Array | null {
   const b = c.b;
   const r = new Reader(b, s.body, s.end);
   const w = new Writer(s.end - s.body + 16);
-  const n = r.u32();
+  const n = r.uleb();
   w.u32(n);
   let any = false;
   for (let i = 0; i < n; i++) {

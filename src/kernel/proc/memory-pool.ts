@@ -27,6 +27,7 @@
 //
 // Nothing of the old process survives in the memory: it is zeroed when taken, which is what a
 // new memory reads as; data segments are written by the instantiation, as always.
+import { IMPORT_MEMORY, Reader, readImport, section, sections, uleb, vector } from './wasm-binary.ts';
 
 /** Where a pooled module imports its memory from. */
 export const POOL_MODULE = 'isokernel:memory';
@@ -49,62 +50,6 @@ const MAX_POOLED_PAGES = 64; // 4 MiB
 const PER_SPEC = 16;
 const TOTAL_PAGES = 512; // 32 MiB
 
-class Bytes {
-  pos: number;
-  readonly b: Uint8Array;
-  readonly end: number;
-  constructor(b: Uint8Array, pos: number, end: number) {
-    this.b = b;
-    this.pos = pos;
-    this.end = end;
-  }
-  byte(): number {
-    if (this.pos >= this.end) throw new RangeError('truncated');
-    return this.b[this.pos++]!;
-  }
-  uleb(): number {
-    let r = 0;
-    let mul = 1;
-    for (let i = 0; i < 10; i++) {
-      const x = this.byte();
-      r += (x & 0x7f) * mul;
-      if ((x & 0x80) === 0) return r;
-      mul *= 128;
-    }
-    throw new RangeError('LEB128 too long');
-  }
-  skip(n: number): void {
-    if (this.pos + n > this.end) throw new RangeError('truncated');
-    this.pos += n;
-  }
-  limits(): { flags: number; initial: number; maximum: number | null } {
-    const flags = this.byte();
-    const initial = this.uleb();
-    const maximum = flags & 1 ? this.uleb() : null;
-    return { flags, initial, maximum };
-  }
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let x = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) x |= 0x80;
-    out.push(x);
-  } while (n > 0);
-  return out;
-}
-
-function section(id: number, payload: Uint8Array | number[]): Uint8Array {
-  const size = leb(payload.length);
-  const out = new Uint8Array(1 + size.length + payload.length);
-  out[0] = id;
-  out.set(size, 1);
-  out.set(payload, 1 + size.length);
-  return out;
-}
-
 /**
  * `bytes` (a whole module) rewritten to import its memory from POOL_MODULE, and that
  * memory's limits; null when the module is not one to pool (no memory of its own, an
@@ -112,37 +57,17 @@ function section(id: number, payload: Uint8Array | number[]): Uint8Array {
  */
 export function importMemory(bytes: Uint8Array): { bytes: Uint8Array; spec: PooledMemorySpec } | null {
   try {
-    const sections: { id: number; start: number; body: number; end: number }[] = [];
-    const top = new Bytes(bytes, 8, bytes.length);
-    while (top.pos < bytes.length) {
-      const start = top.pos;
-      const id = top.byte();
-      const size = top.uleb();
-      const body = top.pos;
-      top.skip(size);
-      sections.push({ id, start, body, end: body + size });
-    }
-    const mem = sections.find((s) => s.id === 5);
+    const all = sections(bytes);
+    const mem = all.find((s) => s.id === 5);
     if (!mem) return null;
-    const imp = sections.find((s) => s.id === 2);
-    let importCount = 0;
-    if (imp) {
-      const r = new Bytes(bytes, imp.body, imp.end);
-      importCount = r.uleb();
-      for (let i = 0; i < importCount; i++) {
-        r.skip(r.uleb()); // module
-        r.skip(r.uleb()); // name
-        const kind = r.byte();
-        if (kind === 0) r.uleb();
-        else if (kind === 1) { r.byte(); r.limits(); }
-        else if (kind === 2) return null; // memory 0 is imported already
-        else if (kind === 3) { r.byte(); r.byte(); }
-        else if (kind === 4) { r.byte(); r.uleb(); }
-        else return null;
-      }
-      if (r.pos !== imp.end) return null;
+    const imp = all.find((s) => s.id === 2);
+    const imports = vector(bytes, imp);
+    const r = new Reader(imports.entries);
+    for (let i = 0; i < imports.count; i++) {
+      if (readImport(r).kind === IMPORT_MEMORY) return null; // memory 0 is imported already
     }
-    const m = new Bytes(bytes, mem.body, mem.end);
+    if (r.pos !== r.end) return null;
+    const m = new Reader(bytes, mem.body, mem.end);
     const count = m.uleb();
     if (count < 1) return null;
     const limStart = m.pos;
@@ -154,19 +79,16 @@ export function importMemory(bytes: Uint8Array): { bytes: Uint8Array; spec: Pool
     const enc = new TextEncoder();
     const modName = enc.encode(POOL_MODULE);
     const fieldName = enc.encode(POOL_NAME);
-    const entry = [...leb(modName.length), ...modName, ...leb(fieldName.length), ...fieldName, 2, ...limBytes];
+    const entry = [...uleb(modName.length), ...modName, ...uleb(fieldName.length), ...fieldName, 2, ...limBytes];
     let importPayload: number[];
-    if (imp) {
-      const r = new Bytes(bytes, imp.body, imp.end);
-      r.uleb();
-      importPayload = [...leb(importCount + 1), ...bytes.subarray(r.pos, imp.end), ...entry];
-    } else importPayload = [1, ...entry];
+    if (imp) importPayload = [...uleb(imports.count + 1), ...imports.entries, ...entry];
+    else importPayload = [1, ...entry];
     const newImport = section(2, importPayload);
-    const newMemory = count > 1 ? section(5, [...leb(count - 1), ...rest]) : null;
+    const newMemory = count > 1 ? section(5, [...uleb(count - 1), ...rest]) : null;
 
     const parts: Uint8Array[] = [bytes.subarray(0, 8)];
     let placed = imp !== undefined;
-    for (const s of sections) {
+    for (const s of all) {
       // A new import section goes before the first known section after the type section.
       if (!placed && s.id !== 0 && s.id !== 1) {
         parts.push(newImport);

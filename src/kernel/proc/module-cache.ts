@@ -26,7 +26,7 @@ export const moduleCacheError = dc.channel('isokernel:proc:module-cache');
 /** The rewriter's identity: its sources, hashed once. */
 const REWRITER = (() => {
   const h = createHash('sha256');
-  for (const f of ['instrument.ts', 'instrument-wasm.ts']) {
+  for (const f of ['instrument.ts', 'instrument-wasm.ts', 'wasm-binary.ts']) {
     try {
       h.update(readFileSync(new URL(`./${f}`, import.meta.url)));
     } catch {

@@ -8,6 +8,7 @@
 // module's import section.
 import { POOL_MODULE } from './memory-pool.ts';
 import { KernelError } from '../errors.ts';
+import { IMPORT_MEMORY, Reader, readImport, sections } from './wasm-binary.ts';
 
 /** The names wasi-threads' spawn call has gone by: the current one first. */
 export const THREAD_SPAWN_NAMES: readonly string[] = ['thread-spawn', 'thread_spawn'];
@@ -29,72 +30,17 @@ interface MemoryImport {
   memory64: boolean;
 }
 
-class Reader {
-  pos: number;
-  private readonly b: Uint8Array;
-  private readonly end: number;
-  constructor(b: Uint8Array, pos: number, end: number) {
-    this.b = b;
-    this.pos = pos;
-    this.end = end;
-  }
-  byte(): number {
-    if (this.pos >= this.end) throw new RangeError('truncated section');
-    return this.b[this.pos++]!;
-  }
-  uleb(): number {
-    let result = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = this.byte();
-      result += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return result;
-      if (shift > 63) throw new RangeError('LEB128 too long');
-    }
-  }
-  name(): string {
-    const n = this.uleb();
-    if (this.pos + n > this.end) throw new RangeError('truncated name');
-    const s = new TextDecoder().decode(this.b.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return s;
-  }
-  limits(): { initial: number; maximum: number | null; shared: boolean; memory64: boolean } {
-    const flags = this.byte();
-    const initial = this.uleb();
-    const maximum = flags & 1 ? this.uleb() : null;
-    return { initial, maximum, shared: (flags & 2) !== 0, memory64: (flags & 4) !== 0 };
-  }
-}
-
 /** The memories a module imports, read from its import section (section 2). */
 function memoryImports(bytes: Uint8Array): MemoryImport[] {
   const out: MemoryImport[] = [];
-  let pos = 8;
-  const top = new Reader(bytes, 0, bytes.length);
-  while (pos < bytes.length) {
-    top.pos = pos;
-    const id = top.byte();
-    const size = top.uleb();
-    const body = top.pos;
-    if (id === 2) {
-      const r = new Reader(bytes, body, body + size);
-      for (let n = r.uleb(); n > 0; n--) {
-        const module = r.name();
-        const name = r.name();
-        const kind = r.byte();
-        switch (kind) {
-          case 0: r.uleb(); break; // function: type index
-          case 1: r.byte(); r.limits(); break; // table: reftype, limits
-          case 2: out.push({ module, name, ...r.limits() }); break;
-          case 3: r.byte(); r.byte(); break; // global: valtype, mutability
-          case 4: r.byte(); r.uleb(); break; // tag: attribute, type index
-          default: throw new RangeError(`unknown import kind ${kind}`);
-        }
-      }
-      return out;
-    }
-    if (id > 2 && id !== 0) return out; // sections are ordered: no import section
-    pos = body + size;
+  const imp = sections(bytes).find((s) => s.id === 2);
+  if (!imp) return out;
+  const r = new Reader(bytes, imp.body, imp.end);
+  for (let n = r.uleb(); n > 0; n--) {
+    const { module, name, kind, limits } = readImport(r);
+    if (kind !== IMPORT_MEMORY || !limits) continue;
+    const { initial, maximum, flags } = limits;
+    out.push({ module, name, initial, maximum, shared: (flags & 2) !== 0, memory64: (flags & 4) !== 0 });
   }
   return out;
 }

@@ -17,8 +17,9 @@
 //   (syscall/channel.ts): a request slot per worker, Atomics.wait in the worker,
 //   Atomics.waitAsync on the kernel thread. The kernel runs the very handlers the
 //   dispatcher runs, against the process, on the kernel thread. A call that blocks (the
-//   handler returned BLOCK after p.block()) is awaited here and retried, as the gate
-//   does; meanwhile only the calling thread waits.
+//   handler returned BLOCK after p.block()) is awaited and retried, as the gate does
+//   (proc/channel-call.ts, which serves JS processes' calls too); meanwhile only the
+//   calling thread waits.
 // - Per-call state. A handler keeps restart state in p.restart, asks to wait with
 //   p.block() (p.waitFor), and arms a sleep's timers with p.addTimer(). Several threads of
 //   one process may be inside calls at once, so each Thread keeps its own copy, swapped in
@@ -44,18 +45,16 @@
 //   set); thread-spawn then returns -EAGAIN (wasi-libc's pthread_create gives EAGAIN for any
 //   negative result). p.limits.memoryPages caps the shared memory's maximum (the loader does
 //   not instrument threaded programs, so memory.grow itself enforces it).
-import { chargeChannelCall, countChannelCall } from '../acct/acct.ts';
-import { traceCalls } from '../trace/calls.ts';
 import { E } from '../../abi/wasi.ts';
-import { KernelError, Killed, ProcExit, SysError } from '../errors.ts';
+import { KernelError, Killed, ProcExit } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
-import { CALL_THREAD_SPAWN, ChannelServer, type ParamType } from '../syscall/channel.ts';
-import type { SyscallDef } from '../syscall/dispatch.ts';
+import { CALL_THREAD_SPAWN, ChannelServer } from '../syscall/channel.ts';
 import { GuestMemory } from '../syscall/guest-memory.ts';
 import { procFault } from '../trace/channels.ts';
 import { addSourceLines, classifyTrap, makeFaultRecord, type FaultRecord } from './fault.ts';
 import type { Program } from './loader.ts';
-import { BLOCK, type Process } from './process.ts';
+import type { Process } from './process.ts';
+import { channelCalls, serveChannelCall, type CallDef, type ChannelCalls } from './channel-call.ts';
 import { THREAD_SPAWN_MODULE } from './thread-module.ts';
 import { dropIdle, getWorker, releaseWorker, type ThreadWorker } from './thread-pool.ts';
 import type { ThreadImport, ThreadJob, WorkerMessage } from './thread-worker.ts';
@@ -83,17 +82,7 @@ export interface ThreadInfo {
   cpuNs: number;
 }
 
-type AnyHandler = (p: Process, ...args: unknown[]) => number;
-
-interface CallDef {
-  /** Its number: the index in the table, as trace/calls.ts numbers calls. */
-  id: number;
-  name: string;
-  params: ParamType[];
-  handler: AnyHandler;
-}
-
-/** The kernel's handlers, numbered for the channel; built once per kernel. */
+/** The kernel's handlers, numbered for the channel (proc/channel-call.ts), and by name; built once per kernel. */
 interface CallTable {
   calls: CallDef[];
   byName: Map<string, number>;
@@ -107,13 +96,8 @@ const groups = new WeakMap<Process, ThreadGroup>();
 function callTable(k: Kernel): CallTable {
   let t = tables.get(k);
   if (!t) {
-    t = { calls: [], byName: new Map(), imports: new WeakMap() };
-    for (const [module, table] of Object.entries(k.syscalls)) {
-      for (const [name, def] of Object.entries(table) as [string, SyscallDef][]) {
-        t.byName.set(`${module}\0${name}`, t.calls.length);
-        t.calls.push({ id: t.calls.length, name, params: def.params, handler: def.handler as AnyHandler });
-      }
-    }
+    const calls = channelCalls(k);
+    t = { calls, byName: new Map(calls.map((c) => [c.key, c.id])), imports: new WeakMap() };
     tables.set(k, t);
   }
   return t;
@@ -182,6 +166,19 @@ class ThreadGroup {
   private finished = false;
   private settle!: (o: Outcome) => void;
   readonly done: Promise<void>;
+  /** How its threads' system calls are served (proc/channel-call.ts). */
+  private readonly calls: ChannelCalls<Thread> = {
+    traceId: (t) => t.tid,
+    runnable: (t, go) => this.whenRunnable(t, go),
+    sleeping: (t, wchan) => {
+      t.state = wchan === null ? 'running' : 'sleeping';
+      t.wchan = wchan;
+      this.updateState();
+    },
+    over: (t) => this.finished || t.gone,
+    died: (error) => this.finish({ ok: false, error }),
+    reply: (s, r) => s.reply(r),
+  };
 
   constructor(k: Kernel, p: Process, prog: Program) {
     this.k = k;
@@ -329,7 +326,6 @@ class ThreadGroup {
     const held = this.p.trace?.backlog(); // a tracer's reader is behind: wait for it (trace/tracer.ts)
     if (held) return void held.then(() => this.request(t, s));
     this.account(t);
-    const p = this.p;
     const n = s.call;
     if (n === CALL_THREAD_SPAWN) {
       const startArg = s.args(['i32'])[0] as number;
@@ -337,14 +333,7 @@ class ThreadGroup {
     }
     const c = this.table.calls[n];
     if (!c) return s.reply(E.NOSYS);
-    countChannelCall(p.acct, c.name);
-    const args = s.args(c.params);
-    this.whenRunnable(t, () => {
-      t.restart = null;
-      const tr = this.p.trace; // strace (trace/tracer.ts)
-      if (tr !== null) tr.channelEnter(this.p, t, t.tid, traceCalls(this.k.syscalls)[c.id]!, args);
-      this.attempt(t, s, c, args);
-    });
+    serveChannelCall(this.k, this.p, this.calls, t, s, c, s.args(c.params));
   }
 
   /**
@@ -366,59 +355,6 @@ class ThreadGroup {
       this.whenRunnable(t, go);
     });
   }
-
-  /** Runs the handler; replies, or sleeps and runs it again, as the gate does. */
-  private attempt(t: Thread, s: ChannelServer, c: CallDef, args: unknown[]): void {
-    const r = this.runHandler(t, c, args);
-    if (r === null) return;
-    if (r !== BLOCK && this.p.trace !== null) this.p.trace.channelExit(this.p, t, t.tid, traceCalls(this.k.syscalls)[c.id]!, args, r);
-    // As the gate does when a call returns: a kill or a stop it caused takes effect now.
-    if (r !== BLOCK) return this.whenRunnable(t, () => s.reply(r));
-    const until = t.waitFor!;
-    t.waitFor = null;
-    t.state = 'sleeping';
-    t.wchan = c.name;
-    this.p.acct.voluntarySwitches++;
-    this.updateState();
-    new Promise<void>((resolve) => {
-      t.wake = resolve;
-      until.then(() => resolve(), () => resolve());
-    }).then(() => {
-      t.wake = null;
-      for (const timer of t.timers) clearTimeout(timer);
-      t.timers.length = 0;
-      if (this.finished || t.gone) return;
-      t.state = 'running';
-      t.wchan = null;
-      this.updateState();
-      this.whenRunnable(t, () => this.attempt(t, s, c, args));
-    });
-  }
-
-  /**
-   * One attempt of a handler with the thread's per-call state swapped into the process.
-   * Returns its result (an errno, or BLOCK with t.waitFor set), or null if the call ended
-   * the process (proc_exit, a fatal signal, a kernel bug).
-   */
-  private runHandler(t: Thread, c: CallDef, args: unknown[]): number | null {
-    const p = this.p;
-    const cpu = this.k.cpu;
-    return p.withCallState(t, () => {
-      cpu.enter(p);
-      const t0 = performance.now();
-      try {
-        return c.handler(p, ...args);
-      } catch (e) {
-        if (e instanceof SysError) return e.errno;
-        this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug (SIGSYS)
-        return null;
-      } finally {
-        chargeChannelCall(p.acct, c.name, (performance.now() - t0) * 1e6);
-        cpu.leave(p);
-      }
-    });
-  }
-
 
   /** wasi.thread-spawn: a new thread's id once it is instantiated, or -EAGAIN. */
   private spawn(startArg: number, s: ChannelServer): void {

@@ -23,6 +23,7 @@
 //         (loop $deliver s = sig_next(); if s: (if s == -1 resumed(sig_wait()) else handler(s); sig_return()) br $deliver)
 //       br_if $again (r == -2))
 //     r)
+import { Writer } from '../proc/wasm-binary.ts';
 
 type ValType = 'i32' | 'i64';
 const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e };
@@ -32,29 +33,9 @@ export interface GatedSignature {
   params: ValType[];
 }
 
-/** Appends `n` as unsigned LEB128. */
-function uleb(out: number[], n: number): void {
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-}
-
-const utf8 = new TextEncoder();
-
-/** Appends a name: its UTF-8 length and bytes. */
-function str(out: number[], s: string): void {
-  const b = utf8.encode(s);
-  uleb(out, b.length);
-  for (let i = 0; i < b.length; i++) out.push(b[i]!);
-}
-
 /** Appends `body` with its length before it (a section's contents, a function body). */
-function sized(out: number[], body: number[]): void {
-  uleb(out, body.length);
-  for (let i = 0; i < body.length; i++) out.push(body[i]!);
+function sized(out: Writer, body: Writer): void {
+  out.u32(body.len).bytes(body.buf.subarray(0, body.len));
 }
 
 export interface GateHooks {
@@ -79,40 +60,39 @@ export interface GateHooks {
  * k.sig_return, k.sig_wait and the global k.attention; exports NAME and the table `sigtab`.
  */
 export function buildGateModule(sigs: readonly GatedSignature[]): Uint8Array {
-  // Emitted into plain arrays with push: this runs once per kernel, cold, on the boot's path
-  // (an emitter of spread arrays cost ~20 ms of a core there).
+  // Emitted with the kernel's Writer (proc/wasm-binary.ts), appending in place: this runs once
+  // per kernel, cold, on the boot's path (an emitter of spread arrays cost ~20 ms of a core there).
   const n = sigs.length;
   const T_NEXT = n; // () -> i32
   const T_HANDLER = n + 1; // (i32) -> ()
   const T_RESUMED = n + 2; // (i32) -> i32
   const F_NEXT = 2 * n, F_RETURN = 2 * n + 1, F_WAIT = 2 * n + 2, F_RESUMED = 2 * n + 3;
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  let sec: number[] = [];
+  const out = new Writer(1024).bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const sec = new Writer(1024);
   const section = (id: number): void => {
-    out.push(id);
-    sized(out, sec);
-    sec = [];
+    sized(out.byte(id), sec);
+    sec.len = 0;
   };
 
   // 1: types — one per signature, then next, handler, resumed.
-  uleb(sec, n + 3);
+  sec.u32(n + 3);
   for (const s of sigs) {
-    sec.push(0x60);
-    uleb(sec, s.params.length);
-    for (const p of s.params) sec.push(VALTYPE[p]);
-    sec.push(1, 0x7f);
+    sec.byte(0x60);
+    sec.u32(s.params.length);
+    for (const p of s.params) sec.byte(VALTYPE[p]);
+    sec.bytes([1, 0x7f]);
   }
-  sec.push(0x60, 0, 1, 0x7f, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f);
+  sec.bytes([0x60, 0, 1, 0x7f, 0x60, 1, 0x7f, 0, 0x60, 1, 0x7f, 1, 0x7f]);
   section(1);
 
   // 2: imports — fast_ and slow_ of each, the hooks, the attention global.
   const fn = (name: string, type: number): void => {
-    str(sec, 'k');
-    str(sec, name);
-    sec.push(0x00);
-    uleb(sec, type);
+    sec.name('k');
+    sec.name(name);
+    sec.byte(0x00);
+    sec.u32(type);
   };
-  uleb(sec, 2 * n + 5);
+  sec.u32(2 * n + 5);
   sigs.forEach((s, i) => {
     fn('fast_' + s.name, i);
     fn('slow_' + s.name, i);
@@ -121,38 +101,37 @@ export function buildGateModule(sigs: readonly GatedSignature[]): Uint8Array {
   fn('sig_return', T_NEXT);
   fn('sig_wait', T_NEXT);
   fn('resumed', T_RESUMED);
-  str(sec, 'k');
-  str(sec, 'attention');
-  sec.push(0x03, 0x7f, 0x01);
+  sec.name('k');
+  sec.name('attention');
+  sec.bytes([0x03, 0x7f, 0x01]);
   section(2);
 
   // 3: functions; 4: the table.
-  uleb(sec, n);
-  for (let i = 0; i < n; i++) uleb(sec, i);
+  sec.u32(n);
+  for (let i = 0; i < n; i++) sec.u32(i);
   section(3);
-  sec.push(1, 0x70, 0x00, 0x01);
+  sec.bytes([1, 0x70, 0x00, 0x01]);
   section(4);
 
   // 7: exports — each gate function by its name, and the table.
-  uleb(sec, n + 1);
+  sec.u32(n + 1);
   sigs.forEach((s, i) => {
-    str(sec, s.name);
-    sec.push(0x00);
-    uleb(sec, 2 * n + 4 + i);
+    sec.name(s.name);
+    sec.byte(0x00);
+    sec.u32(2 * n + 4 + i);
   });
-  str(sec, 'sigtab');
-  sec.push(0x01, 0x00);
+  sec.name('sigtab');
+  sec.bytes([0x01, 0x00]);
   section(7);
 
   // 10: code.
-  uleb(sec, n);
-  const code: number[] = [];
+  sec.u32(n);
+  const code = new Writer(256);
   const op = (...b: number[]): void => {
-    for (const x of b) code.push(x);
+    code.bytes(b);
   };
   const opU = (b: number, u: number): void => {
-    code.push(b);
-    uleb(code, u);
+    code.byte(b).u32(u);
   };
   sigs.forEach((s, i) => {
     const np = s.params.length;
@@ -160,7 +139,7 @@ export function buildGateModule(sigs: readonly GatedSignature[]): Uint8Array {
     const getAll = (): void => {
       for (let j = 0; j < np; j++) opU(0x20, j);
     };
-    code.length = 0;
+    code.len = 0;
     op(1, 2, 0x7f); // locals r, s
     op(0x03, 0x40); // loop $again
     getAll();
@@ -205,5 +184,5 @@ export function buildGateModule(sigs: readonly GatedSignature[]): Uint8Array {
     sized(sec, code);
   });
   section(10);
-  return new Uint8Array(out);
+  return out.result();
 }

@@ -20,6 +20,10 @@ console.log(fs.realpathSync(path.join(w, 'link')) === fs.realpathSync(path.join(
 const fd = fs.openSync(path.join(w, 'c.txt'), 'r+');
 const buf = Buffer.alloc(5);
 console.log(fs.readSync(fd, buf, 0, 5, 6), buf.toString(), fs.writeSync(fd, 'HELLO', 0), fs.fstatSync(fd).size);
+// read and write spans: positional, and as an options object
+const span = Buffer.alloc(8, 0x2e);
+console.log(fs.readSync(fd, span, { offset: 2, length: 3, position: 1 }), span.toString(), fs.readSync(fd, span, 1, 2, 0), span.toString());
+console.log(fs.writeSync(fd, Buffer.from('xyzw'), 1, 2, 7), fs.writeSync(fd, Buffer.from('pq'), { offset: 1, position: 9 }), fs.readFileSync(path.join(w, 'c.txt'), 'utf8'));
 fs.ftruncateSync(fd, 3);
 fs.closeSync(fd);
 console.log(JSON.stringify(fs.readFileSync(path.join(w, 'c.txt'), 'latin1')));

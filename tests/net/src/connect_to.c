@@ -8,21 +8,7 @@ int main(int argc, char **argv) {
   int v6 = strchr(argv[1], ':') != 0;
   int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  socklen_t len;
-  if (v6) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(atoi(argv[2]));
-    inet_pton(AF_INET6, argv[1], &a->sin6_addr);
-    len = sizeof *a;
-  } else {
-    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-    a->sin_family = AF_INET;
-    a->sin_port = htons(atoi(argv[2]));
-    inet_pton(AF_INET, argv[1], &a->sin_addr);
-    len = sizeof *a;
-  }
+  socklen_t len = inet_addr_of(&ss, v6, argv[1], atoi(argv[2]));
   if (connect(fd, (struct sockaddr *)&ss, len) != 0) {
     printf("connect: %s\n", errno == EACCES ? "EACCES" : errno == ECONNREFUSED ? "ECONNREFUSED" : strerror(errno));
     return 1;

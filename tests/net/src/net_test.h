@@ -67,6 +67,34 @@ static inline int wait_ok(pid_t pid) {
   return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/*
+ * An IPv4 or (v6) IPv6 socket address in *ss: `addr` (text; NULL: the loopback address), port
+ * `port`. Returns its length. An addr that does not parse is left as zeros (any address).
+ */
+static inline socklen_t inet_addr_of(struct sockaddr_storage *ss, int v6, const char *addr, int port) {
+  memset(ss, 0, sizeof *ss);
+  if (v6) {
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(port);
+    if (addr) inet_pton(AF_INET6, addr, &a->sin6_addr);
+    else a->sin6_addr = in6addr_loopback;
+    return sizeof *a;
+  }
+  struct sockaddr_in *a = (struct sockaddr_in *)ss;
+  a->sin_family = AF_INET;
+  a->sin_port = htons(port);
+  if (addr) inet_pton(AF_INET, addr, &a->sin_addr);
+  else a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return sizeof *a;
+}
+
+/* The port of an IPv4 or IPv6 socket address. */
+static inline int inet_port_of(const struct sockaddr_storage *ss) {
+  return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port
+                                         : ((const struct sockaddr_in *)ss)->sin_port);
+}
+
 /* Writes all of buf (a blocking socket). */
 static inline int write_all(int fd, const void *buf, size_t n) {
   const char *p = buf;

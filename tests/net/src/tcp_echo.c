@@ -6,21 +6,7 @@ static int client(int v6, int port) {
   int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
   CHECK(fd >= 0);
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  socklen_t len;
-  if (v6) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(port);
-    inet_pton(AF_INET6, "::1", &a->sin6_addr);
-    len = sizeof *a;
-  } else {
-    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-    a->sin_family = AF_INET;
-    a->sin_port = htons(port);
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof *a;
-  }
+  socklen_t len = inet_addr_of(&ss, v6, 0, port);
   CHECK(connect(fd, (struct sockaddr *)&ss, len) == 0);
   CHECK_ERR(connect(fd, (struct sockaddr *)&ss, len), EISCONN);
   int one = 1;
@@ -66,25 +52,13 @@ int main(int argc, char **argv) {
   int one = 1;
   CHECK(setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0);
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  socklen_t len;
-  if (v6) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    a->sin6_family = AF_INET6;
-    a->sin6_addr = in6addr_loopback;
-    len = sizeof *a;
-  } else {
-    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof *a;
-  }
+  socklen_t len = inet_addr_of(&ss, v6, 0, 0);
   CHECK(bind(ls, (struct sockaddr *)&ss, len) == 0);
   CHECK_ERR(bind(ls, (struct sockaddr *)&ss, len), EINVAL);
   CHECK(listen(ls, 8) == 0);
   socklen_t sl = sizeof ss;
   CHECK(getsockname(ls, (struct sockaddr *)&ss, &sl) == 0);
-  int port = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+  int port = inet_port_of(&ss);
   CHECK(port > 0);
   int acc = -1;
   socklen_t al = sizeof acc;

@@ -5,21 +5,7 @@
 static int client(int v6, int port) {
   int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  socklen_t len;
-  if (v6) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(port);
-    a->sin6_addr = in6addr_loopback;
-    len = sizeof *a;
-  } else {
-    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-    a->sin_family = AF_INET;
-    a->sin_port = htons(port);
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof *a;
-  }
+  socklen_t len = inet_addr_of(&ss, v6, 0, port);
   char buf[2048], back[2048];
   for (int i = 0; i < 20; i++) {
     int n = snprintf(buf, sizeof buf, "datagram %d", i);
@@ -45,23 +31,11 @@ int main(int argc, char **argv) {
   int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
   CHECK(fd >= 0);
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  socklen_t len;
-  if (v6) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-    a->sin6_family = AF_INET6;
-    a->sin6_addr = in6addr_loopback;
-    len = sizeof *a;
-  } else {
-    struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    len = sizeof *a;
-  }
+  socklen_t len = inet_addr_of(&ss, v6, 0, 0);
   CHECK(bind(fd, (struct sockaddr *)&ss, len) == 0);
   socklen_t sl = sizeof ss;
   CHECK(getsockname(fd, (struct sockaddr *)&ss, &sl) == 0);
-  int port = ntohs(v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port);
+  int port = inet_port_of(&ss);
   CHECK_ERR(listen(fd, 1), EOPNOTSUPP);
   CHECK_ERR(accept(fd, 0, 0), EOPNOTSUPP);
   char portstr[16];

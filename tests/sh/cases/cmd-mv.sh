@@ -14,3 +14,6 @@ touch same
 mv same same; echo "status $?"
 mv -v e/x .
 mv; echo "status $?"
+mkdir dd && touch ff
+mv dd ff; echo "status $?"
+mkdir -p d2/ff && mv ff d2; echo "status $?"

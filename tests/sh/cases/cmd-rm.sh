@@ -14,3 +14,5 @@ rm -r .; echo "status $?"
 rm -rf ./..; echo "status $?"
 rm; echo "status $?"
 rm -f; echo "status $?"
+mkdir e2 && rm -dv e2
+mkdir -p t/u && touch t/u/v && rm -rv t

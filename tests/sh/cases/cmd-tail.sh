@@ -14,3 +14,6 @@ tail -n 1 nums nonl; echo
 seq 1000 | tail -n 2
 tail -n 1 missing; echo "status $?"
 tail -n x nums; echo "status $?"
+# the last N of a long stream (more than it keeps before cutting)
+seq 200000 | tail -n 3
+seq 200000 | tail -c 14

@@ -16,26 +16,11 @@
 // session and group leader), SIGKILL to the group after stopTimeoutMs. Shutdown stops every
 // service once all the services that depend on it have stopped (reverse dependency order).
 import isk from 'isokernel';
+import type { ServiceState as State, ServiceStatus } from '../../../src/image/init-channel.ts';
 import type { Service } from '../../../src/image/manifest-types.ts';
 import { closeStreams, describeExit, type Logger, openStreams } from './log.ts';
 import { waitReady } from './readiness.ts';
 import type { ExitInfo, Reaper } from './reaper.ts';
-
-export type State = 'pending' | 'starting' | 'running' | 'stopping' | 'stopped' | 'backoff' | 'failed';
-
-export interface ServiceStatus {
-  name: string;
-  state: State;
-  pid: number | null;
-  restarts: number;
-  /** When the service entered its state (ms since the epoch). */
-  since: number;
-  lastExit: { code: number | null; signal: string | null } | null;
-  /** Why it is failed or stopped, when there is more to say. */
-  reason: string | null;
-  /** init's own helpers (syslogd, crond), not manifest services. */
-  system: boolean;
-}
 
 const SIGKILL = 9;
 const SIGCONT = 18;

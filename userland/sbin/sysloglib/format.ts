@@ -2,17 +2,10 @@
 // the RFC 5424 message sent to a remote syslog, and RFC 6587 octet-counting framing for TCP.
 // Pure functions over a record, so they are unit-tested on the host.
 
-/** A record as the kernel's log reader gives it (src/kernel/log/format.ts). */
-export interface LogRec {
-  seq?: number;
-  timeNs: bigint;
-  host: string;
-  tag: string;
-  pid: number;
-  facility: number;
-  severity: number;
-  msg: Uint8Array;
-}
+import type { LogRecord } from '../../../src/kernel/log/format.ts';
+
+/** A record as the kernel's log reader gives it (its sequence number not needed here). */
+export type LogRec = Omit<LogRecord, 'seq'> & { seq?: number };
 
 const dec = new TextDecoder(); // invalid UTF-8 becomes U+FFFD
 
