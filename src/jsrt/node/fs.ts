@@ -185,10 +185,29 @@ function readArgs(buffer: unknown, a: unknown[]): ReadArgs {
   return { buffer: view, offset, length, position: toPosition(position) };
 }
 
+/**
+ * A read from a directory descriptor: the kernel answers EBADF (WASI's word, as wasmtime's);
+ * Node, on Linux, says EISDIR. Other errors pass as they are.
+ */
+function dirReadErr(fd: number, e: unknown): unknown {
+  if (!(e instanceof SysErr) || e.errno !== E.BADF) return e;
+  try {
+    return sys.fdFdstat(fd).filetype === FILETYPE.DIRECTORY ? new SysErr(E.ISDIR) : e;
+  } catch {
+    return e;
+  }
+}
+
 export function readSync(fd: number, buffer: Uint8Array, ...a: unknown[]): number {
   const r = readArgs(buffer, a);
   if (r.length === 0) return 0;
-  return uv('read', undefined, () => sys.fdRead(checkFd(fd), r.buffer.subarray(r.offset, r.offset + r.length), r.position));
+  return uv('read', undefined, () => {
+    try {
+      return sys.fdRead(checkFd(fd), r.buffer.subarray(r.offset, r.offset + r.length), r.position);
+    } catch (e) {
+      throw dirReadErr(fd, e);
+    }
+  });
 }
 
 interface WriteArgs {
@@ -264,19 +283,27 @@ function isFd(p: unknown): p is number {
 export function readFileSync(path: PathLike | number, options?: unknown): string | Buffer {
   const o = fileOptions(options, { flag: 'r' });
   let buf: Buffer;
-  if (isFd(path)) buf = uv('read', undefined, () => sys.readAll(path));
-  else {
-    const p = toPath(path);
-    buf = uv('open', p, () => {
-      const fd = openRaw(p, toFlags(o.flag, 'r'), null, false);
+  if (isFd(path)) {
+    buf = uv('read', undefined, () => {
       try {
+        return sys.readAll(path);
+      } catch (e) {
+        throw dirReadErr(path, e);
+      }
+    });
+  } else {
+    const p = toPath(path);
+    const fd = uv('open', p, () => openRaw(p, toFlags(o.flag, 'r'), null, false));
+    try {
+      // As Node: a directory opens, and its read fails (EISDIR, syscall 'read', no path).
+      buf = uv('read', undefined, () => {
         const st = sys.fdFilestat(fd);
         if (st.filetype === FILETYPE.DIRECTORY) throw new SysErr(E.ISDIR);
         return sys.readAll(fd, Number(st.size));
-      } finally {
-        sys.fdClose(fd);
-      }
-    });
+      });
+    } finally {
+      sys.fdClose(fd);
+    }
   }
   return o.encoding ? buf.toString(o.encoding) : buf;
 }
@@ -952,7 +979,8 @@ export function read(fd: number, buffer: Uint8Array | Callback<number>, ...rest:
     process.nextTick(cb, e as Error);
     return;
   }
-  asyncUv('read', undefined, readAsync(fd, r)).then((n) => cb(null, n, r.buffer), (e: Error) => cb(e));
+  asyncUv('read', undefined, readAsync(fd, r).catch((e: unknown) => { throw dirReadErr(fd, e); }))
+    .then((n) => cb(null, n, r.buffer), (e: Error) => cb(e));
 }
 
 export function write(fd: number, data: Uint8Array | string, ...rest: unknown[]): void {
@@ -1156,7 +1184,7 @@ export const promises = {
       const fd = uv('open', p, () => openRaw(p, toFlags(o.flag, 'r'), null, false));
       try {
         const st = uv('fstat', p, () => sys.fdFilestat(fd));
-        if (st.filetype === FILETYPE.DIRECTORY) throw uvError(E.ISDIR, 'read');
+        if (st.filetype === FILETYPE.DIRECTORY) throw uvError(E.ISDIR, 'read', p); // as Node's message
         buf = await asyncUv('read', undefined, readAllAsync(fd, Number(st.size)));
       } finally {
         sys.fdClose(fd);
@@ -1177,6 +1205,7 @@ export const promises = {
     const fd = uv('open', p, () => openRaw(p, toFlags(o.flag, 'w'), toMode(o.mode, 0o666), false));
     try {
       await asyncUv('write', undefined, writeAllAsync(fd, dataBytes(data, o.encoding)));
+      if (o.flush) uv('fsync', undefined, () => sys.fdSync(fd)); // as writeFileSync
     } finally {
       sys.fdClose(fd);
     }

@@ -41,5 +41,11 @@ console.log('lines', lines);
 await pipeline(fs.createReadStream(path.join(w, 's.txt'), { start: 5, end: 12 }), fs.createWriteStream(path.join(w, 'cut.txt')));
 console.log(JSON.stringify(await fsp.readFile(path.join(w, 'cut.txt'), 'utf8')));
 console.log((await fsp.readdir(w)).sort().join(' '));
+// a directory read: EISDIR from 'read', the path in the promise form's message (as Node)
+await fsp.mkdir(path.join(w, 'dir'));
+await fsp.readFile(path.join(w, 'dir')).catch((e) => console.log(e.code, e.syscall, e.message.replace(w, 'W')));
+await new Promise((res) => fs.read(fs.openSync(path.join(w, 'dir'), 'r'), Buffer.alloc(4), 0, 4, null, (e) => { console.log(e.code, e.syscall, e.message); res(); }));
+await fsp.writeFile(path.join(w, 'flushed.txt'), 'flushed', { flush: true });
+console.log(await fsp.readFile(path.join(w, 'flushed.txt'), 'utf8'));
 await fsp.rm(w, { recursive: true, force: true });
 console.log('done');
