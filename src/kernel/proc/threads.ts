@@ -347,6 +347,7 @@ class ThreadGroup {
     if (!p.stopped) return go();
     t.state = 'sleeping';
     t.wchan = 'signal';
+    this.updateState(); // as jsproc.ts's lanes: the process's view follows its threads
     p.untilContinued().then(() => {
       if (this.finished || t.gone) return;
       t.state = 'running';
