@@ -12,6 +12,7 @@
 // and only for names on the ALLOWED list, checked with a captured Object.hasOwn: no program
 // can make this hand out `fs` or `vm`.
 import { hostAccessError } from './errors.ts';
+import { guardCrypto } from './memguard.ts';
 import { primordials as P } from './primordials.ts';
 
 type Factory = () => unknown;
@@ -87,6 +88,7 @@ export function builtin(name: string): unknown {
       for (const k of P.getOwnPropertyNames(mod)) {
         if (!drop.includes(k)) P.defineProperty(copy, k, P.getOwnPropertyDescriptor(mod, k)!);
       }
+      if (n === 'crypto') guardCrypto(copy); // off the host's thread pool, key derivations checked (memguard.ts)
       mod = copy;
     }
   } else if (P.hasOwn(REFUSED, n)) {

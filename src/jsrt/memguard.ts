@@ -12,7 +12,9 @@
 //   WebAssembly.Memory()` and `grow`, and the memories wasm modules define: every module compiled here has each memory it
 //   defines capped at the process's limit (its maximum rewritten in the binary, so
 //   `memory.grow` inside wasm fails with -1 beyond it, as it does at any maximum) and its
-//   exported memories counted. The globals are replaced by stand-ins of the originals (same
+//   exported memories counted; key derivations' tables (scrypt, Argon2: OpenSSL's memory,
+//   sized by the program) in node:crypto's copy (guardCrypto, from builtins.ts) and in
+//   WebCrypto. The globals are replaced by stand-ins of the originals (same
 //   prototype, statics, name, `instanceof`, subclassing: plain functions for ArrayBuffer and
 //   the typed arrays, which V8 inlines, Proxies for the rest); Node's own modules keep the
 //   originals (they took them at their start), so nothing of Node is slowed or counted twice.
@@ -39,6 +41,7 @@ import v8 from 'node:v8';
 import bufferModule, { Buffer } from 'node:buffer';
 import consumers from 'node:stream/consumers';
 import { primordials } from './primordials.ts';
+import { keepOffThreadPool } from './crypto-pool.ts';
 import { capModuleMemories } from './wasm-cap.ts';
 
 /** Requests below this are not checked (bytes). */
@@ -81,9 +84,17 @@ function wasmBytes(): number {
 }
 
 /**
+ * Native memory promised to key derivations in flight on the host's thread pool (WebCrypto's
+ * Argon2, below): neither V8 nor Node's allocator counts it, and it is not on the isolate's
+ * thread, where the kernel would see it.
+ */
+let pending = 0;
+
+/**
  * The process's memory outside code: V8's heap in use; the larger of V8's external memory
  * (ArrayBuffers, external strings, what Node reports) and Node's allocator's total
- * (ArrayBuffers, SharedArrayBuffers, Blob stores, which V8 does not count); wasm memories.
+ * (ArrayBuffers, SharedArrayBuffers, Blob stores, which V8 does not count); wasm memories;
+ * key derivations in flight.
  */
 function inUse(): number {
   const h = getHeapStatistics();
@@ -91,7 +102,7 @@ function inUse(): number {
   try {
     ab = memoryUsage().arrayBuffers;
   } catch { /* cannot happen in a worker; the external figure stands */ }
-  return h.used_heap_size + Math.max(h.external_memory, ab) + wasmBytes();
+  return h.used_heap_size + Math.max(h.external_memory, ab) + wasmBytes() + pending;
 }
 
 function mb(n: number): string {
@@ -341,6 +352,8 @@ export function installMemoryGuard(): void {
       return r;
     });
   };
+  guardSubtle();
+
   // Streaming forms take a Response (fetch is gone; a program can still make one): refused
   // rather than compiled uncapped. Programs use compile/instantiate on bytes.
   for (const name of ['compileStreaming', 'instantiateStreaming']) {
@@ -349,6 +362,86 @@ export function installMemoryGuard(): void {
         return Promise.reject(new TypeError(`WebAssembly.${name}: not available in isokernel (compile the bytes: WebAssembly.compile)`));
       };
     }
+  }
+}
+
+// ---- key derivations: native memory the program sizes ----
+//
+// scrypt's table (128·r·N bytes and a little more) and Argon2's (`memory` KiB) are OpenSSL's
+// own allocations, of a size the program chooses, made on the isolate's thread (the sync
+// forms, and node:crypto's callback forms since crypto-pool.ts) or on the host's libuv
+// thread pool (WebCrypto's Argon2): two async scrypts of 512 MiB each grew the host by 1 GiB
+// under a 64 MiB limit. Each call is checked against the limit like an allocation;
+// WebCrypto's count as in use until they end, so concurrent calls add up.
+
+const num = (v: unknown, d: number): number => (v === undefined ? d : typeof v === 'number' ? v : NaN);
+
+/** scrypt's memory (OpenSSL: V = 128·r·N, B = 128·r·p, XY = 256·r + 64); NaN if not numbers (Node throws). */
+function scryptBytes(options: unknown): number {
+  const o = (typeof options === 'object' && options !== null ? options : {}) as Record<string, unknown>;
+  const N = num(o.N ?? o.cost, 16384);
+  const r = num(o.r ?? o.blockSize, 8);
+  const p = num(o.p ?? o.parallelization, 1);
+  return 128 * r * (N + p + 2);
+}
+
+/** Argon2's memory: `memory` KiB. */
+function argon2Bytes(params: unknown): number {
+  const m = typeof params === 'object' && params !== null ? (params as { memory?: unknown }).memory : undefined;
+  return typeof m === 'number' ? m * 1024 : NaN;
+}
+
+/** A sync derivation checked first. */
+function guardSync(f: Function, what: string, bytes: (args: unknown[]) => number): Function {
+  const wrapped = { [f.name](this: unknown, ...args: unknown[]): unknown {
+    check(bytes(args), what, wrapped!, true);
+    return reflectApply(f, this, args);
+  } }[f.name]!;
+  return wrapped;
+}
+
+/**
+ * Guards node:crypto in the copy of the module programs get (builtins.ts makes it; the
+ * module itself is not loaded at boot: 4 ms): its thread-pool work moved to the isolate's
+ * thread (crypto-pool.ts), then the key derivations checked.
+ */
+export function guardCrypto(mod: Record<string, unknown>): void {
+  keepOffThreadPool(mod);
+  const set = (name: string, make: (f: Function) => Function): void => {
+    const f = mod[name];
+    if (typeof f === 'function') defineProperty(mod, name, { value: make(f), writable: true, configurable: true, enumerable: true });
+  };
+  set('scryptSync', (f) => guardSync(f, 'crypto.scryptSync', (a) => scryptBytes(a[3])));
+  set('scrypt', (f) => guardSync(f, 'crypto.scrypt', (a) => scryptBytes(a.length > 4 ? a[3] : undefined)));
+  set('argon2Sync', (f) => guardSync(f, 'crypto.argon2Sync', (a) => argon2Bytes(a[1])));
+  set('argon2', (f) => guardSync(f, 'crypto.argon2', (a) => argon2Bytes(a[1])));
+}
+
+/** WebCrypto's Argon2 (deriveBits, deriveKey): the same, its memory in use until the promise settles. */
+function guardSubtle(): void {
+  const S = (globalThis as unknown as { SubtleCrypto?: { prototype: Record<string, unknown> } }).SubtleCrypto;
+  if (S === undefined) return;
+  for (const name of ['deriveBits', 'deriveKey']) {
+    const f = S.prototype[name];
+    if (typeof f !== 'function') continue;
+    const wrapped = { [name](this: unknown, ...args: unknown[]): unknown {
+      const alg = args[0] as { name?: unknown } | undefined;
+      const argon = typeof alg === 'object' && alg !== null && typeof alg.name === 'string' && /^argon2(d|i|id)$/i.test(alg.name);
+      const n = argon ? argon2Bytes(alg) : NaN;
+      if (!(n >= 0)) return reflectApply(f, this, args);
+      try {
+        check(n, `SubtleCrypto.${name}`, wrapped!, true);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      pending += n;
+      const p = reflectApply(f, this, args) as Promise<unknown>;
+      const release = (): void => void (pending -= n);
+      p.then(release, release);
+      return p;
+    } }[name];
+    const enumerable = Object.getOwnPropertyDescriptor(S.prototype, name)?.enumerable ?? true;
+    defineProperty(S.prototype, name, { value: wrapped, writable: true, configurable: true, enumerable });
   }
 }
 

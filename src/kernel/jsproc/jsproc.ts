@@ -32,23 +32,22 @@
 //   isolate ends by itself, its exit code is the status.
 // - Trust. The isolate is the process: nothing it sends is believed. Calls are system calls,
 //   checked as any; messages are checked for shape; lanes are capped (JS_MAX_LANES).
-import { chargeChannelCall, countChannelCall, heapProbe, loopProbe } from '../acct/acct.ts';
+import { heapProbe, loopProbe } from '../acct/acct.ts';
 import { DISPOSITION, SA, SIG, defaultAction, signalName } from '../../abi/signals.ts';
 import { E } from '../../abi/wasi.ts';
 import { fail, Killed, ProcExit, SysError } from '../errors.ts';
 import type { Kernel } from '../kernel.ts';
 import type { Program } from '../proc/loader.ts';
-import { BLOCK, type Process } from '../proc/process.ts';
+import type { Process } from '../proc/process.ts';
 import type { FaultRecord } from '../proc/fault.ts';
 import { ChannelServer, SLOT_BYTES, type ParamType } from '../syscall/channel.ts';
-import type { SyscallDef } from '../syscall/dispatch.ts';
 import { GuestMemory } from '../syscall/guest-memory.ts';
 import { procFault } from '../trace/channels.ts';
-import { traceCalls } from '../trace/calls.ts';
-import { GARBAGE_SLACK, graceAfterTerminate, unwatch, watch, type Guarded } from './guard.ts';
+import { GARBAGE_SLACK, graceAfterTerminate, unwatch, watch, type Guarded, type SilentGrowth } from './guard.ts';
 import { claimWorker, heapMbFor, type JsWorker } from './pool.ts';
 import { CALL_JS_STRIP, JS_MAX_LANES, JS_STRIP_MAX, type JsJob, type ToWorker } from './protocol.ts';
 import { stripTypes } from './strip.ts';
+import { channelCalls, serveChannelCall, type CallDef, type ChannelCalls } from '../proc/channel-call.ts';
 
 /** The process's memory: 512 KiB to start, grown by the runtime up to 64 MiB. */
 const MEMORY_INITIAL_PAGES = 8;
@@ -65,14 +64,6 @@ export interface JsFaultRecord extends FaultRecord {
   heapMb: number;
 }
 
-type AnyHandler = (p: Process, ...args: unknown[]) => number;
-interface CallDef {
-  /** Its number: the index in the table, as trace/calls.ts numbers calls. */
-  id: number;
-  name: string;
-  params: ParamType[];
-  handler: AnyHandler;
-}
 interface CallTable {
   calls: CallDef[];
   wire: [string, ParamType[]][];
@@ -82,13 +73,8 @@ const tables = new WeakMap<Kernel, CallTable>();
 function callTable(k: Kernel): CallTable {
   let t = tables.get(k);
   if (!t) {
-    t = { calls: [], wire: [] };
-    for (const [module, table] of Object.entries(k.syscalls)) {
-      for (const [name, def] of Object.entries(table) as [string, SyscallDef][]) {
-        t.calls.push({ id: t.calls.length, name, params: def.params, handler: def.handler as AnyHandler });
-        t.wire.push([`${module}\0${name}`, def.params]);
-      }
-    }
+    const calls = channelCalls(k);
+    t = { calls, wire: calls.map((c) => [c.key, c.params]) };
     tables.set(k, t);
   }
   return t;
@@ -291,15 +277,21 @@ class JsProcess {
     if (n === CALL_JS_STRIP) return this.whenRunnable(lane, () => this.reply(s, this.strip(s)));
     const c = this.table.calls[n];
     if (!c) return this.reply(s, E.NOSYS);
-    countChannelCall(this.p.acct, c.name);
-    const args = s.args(c.params);
-    this.whenRunnable(lane, () => {
-      lane.restart = null;
-      const t = this.p.trace; // strace (trace/tracer.ts)
-      if (t !== null) t.channelEnter(this.p, lane, lane.id, traceCalls(this.k.syscalls)[c.id]!, args);
-      this.attempt(lane, s, c, args);
-    });
+    serveChannelCall(this.k, this.p, this.calls, lane, s, c, s.args(c.params));
   }
+
+  /** How its lanes' system calls are served (proc/channel-call.ts). */
+  private readonly calls: ChannelCalls<Lane> = {
+    traceId: (lane) => lane.id,
+    runnable: (lane, go) => this.whenRunnable(lane, go),
+    sleeping: (lane, wchan) => {
+      lane.sleeping = wchan;
+      this.updateState();
+    },
+    over: () => this.finished,
+    died: (error) => this.finish({ ok: false, error }),
+    reply: (s, r) => this.reply(s, r),
+  };
 
   private reply(s: ChannelServer, r: number): void {
     s.reply(r);
@@ -320,51 +312,6 @@ class JsProcess {
       this.whenRunnable(lane, go);
     });
   }
-
-  private attempt(lane: Lane, s: ChannelServer, c: CallDef, args: unknown[]): void {
-    const r = this.runHandler(lane, c, args);
-    if (r === null) return;
-    if (r !== BLOCK && this.p.trace !== null) this.p.trace.channelExit(this.p, lane, lane.id, traceCalls(this.k.syscalls)[c.id]!, args, r);
-    if (r !== BLOCK) return this.whenRunnable(lane, () => this.reply(s, r));
-    const until = lane.waitFor!;
-    lane.waitFor = null;
-    lane.sleeping = c.name;
-    this.p.acct.voluntarySwitches++;
-    this.updateState();
-    new Promise<void>((resolve) => {
-      lane.wake = resolve;
-      until.then(() => resolve(), () => resolve());
-    }).then(() => {
-      lane.wake = null;
-      for (const t of lane.timers) clearTimeout(t);
-      lane.timers.length = 0;
-      if (this.finished) return;
-      lane.sleeping = null;
-      this.updateState();
-      this.whenRunnable(lane, () => this.attempt(lane, s, c, args));
-    });
-  }
-
-  /** One attempt of a handler with the lane's per-call state in the process (as threads.ts). */
-  private runHandler(lane: Lane, c: CallDef, args: unknown[]): number | null {
-    const p = this.p;
-    const cpu = this.k.cpu;
-    return p.withCallState(lane, () => {
-      cpu.enter(p);
-      const t0 = performance.now();
-      try {
-        return c.handler(p, ...args);
-      } catch (e) {
-        if (e instanceof SysError) return e.errno;
-        this.finish({ ok: false, error: e }); // ProcExit, Killed, or a kernel bug (SIGSYS)
-        return null;
-      } finally {
-        chargeChannelCall(p.acct, c.name, (performance.now() - t0) * 1e6);
-        cpu.leave(p);
-      }
-    });
-  }
-
 
   /** CALL_JS_STRIP (protocol.ts). */
   private strip(s: ChannelServer): number {
@@ -472,6 +419,7 @@ class JsProcess {
     this.guarded = {
       pid: this.p.pid,
       limitBytes: this.heapMb * MIB,
+      host: this.k,
       worker: () => (this.finished ? null : w.worker),
       blocked: () => lane0.sleeping !== null,
       measured: (used, total) => {
@@ -484,12 +432,12 @@ class JsProcess {
   }
 
   /** Over its memory limit outside the V8 heap (or unmeasurable and growing): SIGKILL and a fault record. */
-  private outOfMemory(why: { used: number; external: number } | { silentMs: number; grewBytes: number }): void {
+  private outOfMemory(why: { used: number; external: number } | SilentGrowth): void {
     if (this.finished) return;
     const mb = (n: number): string => (n / MIB).toFixed(1);
     const message = 'external' in why
       ? `heap in use ${mb(why.used)} MiB + external memory (ArrayBuffers, Buffers, typed arrays) ${mb(why.external)} MiB, over the limit of ${this.heapMb} MiB (+ ${GARBAGE_SLACK / MIB} MiB for garbage)`
-      : `the isolate did not answer for ${why.silentMs} ms while the host grew by ${mb(why.grewBytes)} MiB (limit ${this.heapMb} MiB)`;
+      : `the isolate did not answer for ${why.silentMs} ms while the host grew by ${mb(why.grewBytes)} MiB (${mb(why.explainedBytes)} MiB explained by other processes and the kernel); its thread ran ${why.ranMs} ms and grew it by at least ${mb(why.ownBytes)} MiB (limit ${this.heapMb} MiB)`;
     const record: JsFaultRecord = {
       time: new Date(), pid: this.p.pid, program: this.p.program, signal: SIG.KILL, signalName: signalName(SIG.KILL),
       kind: 'external' in why ? `JavaScript process out of memory (limit ${this.heapMb} MiB)` : `JavaScript isolate unresponsive and growing (limit ${this.heapMb} MiB)`,

@@ -1,9 +1,10 @@
 // The kernel's watchdog (src/kernel/jsproc/guard.ts) on stand-in workers: when it asks,
-// what it decides from the answers, and an isolate that does not answer while the host grows.
+// what it decides from the answers, how often it looks, and isolates that do not answer while
+// the host grows (real workers: the attribution reads their threads in /proc).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Worker } from 'node:worker_threads';
-import { GARBAGE_SLACK, UNRESPONSIVE_MS, WATCH_MS, unwatch, watch, type Guarded } from '../../../src/kernel/jsproc/guard.ts';
+import { Worker } from 'node:worker_threads';
+import { CALM_MS, GARBAGE_SLACK, NEAR_MS, SURGE_BYTES, UNRESPONSIVE_MS, WATCH_MS, unwatch, watch, type Guarded, type SilentGrowth } from '../../../src/kernel/jsproc/guard.ts';
 
 interface Stats {
   used_heap_size: number;
@@ -46,7 +47,7 @@ describe('the memory watchdog', () => {
     const { g, why } = guarded(f.w, { limit: 32 * MIB });
     watch(g);
     try {
-      await sleep(WATCH_MS * 4);
+      await sleep(CALM_MS + WATCH_MS * 3);
       assert.ok(f.asked() >= 2, `asked ${f.asked()}`);
       external = 32 * MIB + GARBAGE_SLACK - 4 * MIB; // exactly at the bound: not over
       await sleep(WATCH_MS * 3);
@@ -88,25 +89,93 @@ describe('the memory watchdog', () => {
     }
   });
 
-  it('an isolate that does not answer while the host grows by more than its limit is over it', async () => {
+  it('a silent isolate is killed only for growth that is its own: not one that sleeps, nor one that computes, while the host grows', async () => {
+    // Three real isolates fall silent at once (a question to each waits for the end of a
+    // native call), while the host grows by far more than any limit: the kernel's own
+    // thread takes 200 MiB, and `grower` 512 MiB in scrypt's table, faulted on its own
+    // thread. Only `grower` is killed: `sleeper` did not run (blocked in execSync),
+    // `hasher` ran but touched nothing (pbkdf2). The rule before this one — silent for
+    // UNRESPONSIVE_MS while the host grew by more than the limit — killed all three.
+    const start = (name: string, body: string): Worker =>
+      new Worker(`setTimeout(() => { ${body} }, 20)`, { eval: true, name });
+    const sleeper = start('jsg-sleeper', `require('node:child_process').execSync('sleep 5')`);
+    const hasher = start('jsg-hasher', `require('node:crypto').pbkdf2Sync('p', 's', 1.2e7, 64, 'sha512')`);
+    const grower = start('jsg-grower', `require('node:crypto').scryptSync('p', 's', 16, { N: 2 ** 19, r: 8, p: 1, maxmem: 2 ** 30 })`);
+    const all = [sleeper, hasher, grower];
+    await Promise.all(all.map((w) => new Promise((r) => w.once('online', r))));
+    const whys = new Map<Worker, Why[]>();
+    const gs = all.map((w) => {
+      const { g, why } = guarded(w, { limit: 16 * MIB });
+      whys.set(w, why);
+      return g;
+    });
+    for (const g of gs) watch(g);
+    let hog: Buffer | null = null;
+    try {
+      await sleep(800); // all three asked, and found slow (the evidence taken)
+      hog = Buffer.alloc(200 * MIB, 1);
+      const t0 = performance.now();
+      while (whys.get(grower)!.length === 0 && performance.now() - t0 < 15_000) await sleep(WATCH_MS);
+      assert.equal(whys.get(grower)!.length, 1, 'the grower is killed');
+      const w = whys.get(grower)![0] as SilentGrowth;
+      assert.ok(w.silentMs >= UNRESPONSIVE_MS, `silent ${w.silentMs} ms`);
+      assert.ok(w.ownBytes > 64 * MIB && w.ownBytes <= w.grewBytes, JSON.stringify(w));
+      assert.ok(w.ranMs > 0);
+      await sleep(UNRESPONSIVE_MS / 2);
+      assert.deepEqual(whys.get(sleeper), [], 'the sleeper is not');
+      assert.deepEqual(whys.get(hasher), [], 'the hasher is not');
+      assert.equal(await Promise.race([hasher.getHeapStatistics().then(() => 'answered'), sleep(20).then(() => 'silent')]), 'silent', 'the hasher was still silent');
+    } finally {
+      for (const g of gs) unwatch(g);
+      hog = null;
+      void hog;
+      await Promise.all(all.map((w) => w.terminate()));
+    }
+  });
+
+  it('an isolate that cannot be found among the host\'s threads is never killed for silence', async () => {
     const f = fakeWorker({ busy: () => true, answer: () => new Promise<Stats>(() => {}) });
     const { g, why } = guarded(f.w, { limit: 16 * MIB });
     watch(g);
     let hog: Buffer | null = null;
     try {
-      await sleep(UNRESPONSIVE_MS + WATCH_MS * 3);
-      assert.equal(why.length, 0, 'silent, but the host did not grow');
-      hog = Buffer.alloc(160 * MIB, 1); // the host grows (touched pages)
-      const t0 = performance.now();
-      while (why.length === 0 && performance.now() - t0 < 5000) await sleep(WATCH_MS);
-      assert.equal(why.length, 1);
-      const w = why[0] as { silentMs: number; grewBytes: number };
-      assert.ok(w.silentMs >= UNRESPONSIVE_MS);
-      assert.ok(w.grewBytes > 64 * MIB);
+      await sleep(600);
+      hog = Buffer.alloc(160 * MIB, 1);
+      await sleep(UNRESPONSIVE_MS + WATCH_MS * 5);
+      assert.equal(why.length, 0);
     } finally {
       unwatch(g);
       hog = null;
       void hog;
+    }
+  });
+
+  it('looks at a calm isolate every CALM_MS, at one near its bound every NEAR_MS, and at all when the host grows', async () => {
+    let external = 10 * MIB;
+    const f = fakeWorker({ busy: () => true, answer: async () => ({ used_heap_size: 4 * MIB, total_heap_size: 8 * MIB, external_memory: external }) });
+    const { g } = guarded(f.w, { limit: 64 * MIB });
+    watch(g);
+    try {
+      await sleep(200);
+      let n = f.asked();
+      await sleep(1000);
+      const modest = f.asked() - n;
+      assert.ok(modest >= 1 && modest <= 4, `asked ${modest} times a second at 14 MiB of 64`);
+      external = 80 * MIB; // past half of limit + slack
+      await sleep(200);
+      n = f.asked();
+      await sleep(1000);
+      const near = f.asked() - n;
+      assert.ok(near >= 15, `asked ${near} times a second near the bound (${modest} at 14 MiB)`);
+      external = 10 * MIB; // calm again
+      await sleep(CALM_MS * 2);
+      n = f.asked();
+      const hog = Buffer.alloc(4 * SURGE_BYTES, 1); // the host grows: a sweep
+      await sleep(NEAR_MS * 3);
+      assert.ok(f.asked() > n, 'asked at the sweep');
+      assert.equal(hog.length, 4 * SURGE_BYTES);
+    } finally {
+      unwatch(g);
     }
   });
 });
