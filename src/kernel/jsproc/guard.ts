@@ -409,6 +409,26 @@ function threadOf(s: State): ThreadStat | null {
   return s.tid === null ? null : readStat(`/proc/self/task/${s.tid}/stat`);
 }
 
+/** Worker → its host thread's id (null: not found), found once by the worker's unique name. */
+const tids = new WeakMap<Worker, number | null>();
+
+/**
+ * The CPU time (ns, in USER_HZ ticks of 10 ms) of `w`'s host thread from /proc, or null (no
+ * /proc, thread not found). For an isolate that does not answer worker.cpuUsage() — that
+ * takes an interrupt check, which a long native call (pbkdf2Sync, scryptSync) does not make.
+ */
+export function threadCpuNs(w: Worker): number | null {
+  let tid = tids.get(w);
+  if (tid === undefined) {
+    const name = w.threadName ?? '';
+    tid = name ? threadByName(name) : null;
+    tids.set(w, tid);
+  }
+  if (tid === null) return null;
+  const st = readStat(`/proc/self/task/${tid}/stat`);
+  return st === null ? null : st.cpuMs * 1e6;
+}
+
 // ---- isolates that do not die ----
 
 const lost = new Set<Worker>();

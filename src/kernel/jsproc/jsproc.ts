@@ -43,7 +43,7 @@ import type { FaultRecord } from '../proc/fault.ts';
 import { ChannelServer, SLOT_BYTES, type ParamType } from '../syscall/channel.ts';
 import { GuestMemory } from '../syscall/guest-memory.ts';
 import { procFault } from '../trace/channels.ts';
-import { GARBAGE_SLACK, graceAfterTerminate, unwatch, watch, type Guarded, type SilentGrowth } from './guard.ts';
+import { GARBAGE_SLACK, graceAfterTerminate, threadCpuNs, unwatch, watch, type Guarded, type SilentGrowth } from './guard.ts';
 import { claimWorker, heapMbFor, type JsWorker } from './pool.ts';
 import { CALL_JS_STRIP, JS_MAX_LANES, JS_STRIP_MAX, type JsJob, type ToWorker } from './protocol.ts';
 import { stripTypes } from './strip.ts';
@@ -391,24 +391,39 @@ class JsProcess {
     }
   }
 
-  /** RLIMIT_CPU: the isolate's CPU time, looked at every CPU_WATCH_MS. */
+  /**
+   * RLIMIT_CPU: the isolate's CPU time, looked at every CPU_WATCH_MS. worker.cpuUsage() is
+   * answered at the isolate's next interrupt check; while a question waits (a long native
+   * call: pbkdf2Sync, scryptSync), the thread's clock is read from /proc instead (guard.ts,
+   * threadCpuNs), so a native call cannot run past the limit unseen.
+   */
   private watchCpu(): void {
+    let asking = false;
+    const charge = (ns: number): void => {
+      if (this.finished) return;
+      if (this.workerNs >= 0 && ns > this.workerNs) {
+        this.p.acct.cpuNs += ns - this.workerNs;
+        this.workerNs = ns;
+      }
+      const p = this.p as Process & { cpuLimitNs?: number };
+      const onLimit = (this.k.cpu as { onCpuLimit?: ((p: Process) => void) | null }).onCpuLimit;
+      if (p.cpuLimitNs !== undefined && p.acct.cpuNs >= p.cpuLimitNs && onLimit) onLimit(p);
+      this.deliver();
+    };
     const tick = (): void => {
       const w = this.worker;
       if (this.finished || !w) return;
-      w.worker.cpuUsage().then((u) => {
-        if (this.finished) return;
-        const ns = (u.user + u.system) * 1000;
-        if (this.workerNs >= 0 && ns > this.workerNs) {
-          this.p.acct.cpuNs += ns - this.workerNs;
-          this.workerNs = ns;
-        }
-        const p = this.p as Process & { cpuLimitNs?: number };
-        const onLimit = (this.k.cpu as { onCpuLimit?: ((p: Process) => void) | null }).onCpuLimit;
-        if (p.cpuLimitNs !== undefined && p.acct.cpuNs >= p.cpuLimitNs && onLimit) onLimit(p);
-        this.deliver();
-        this.cpuWatch = setTimeout(tick, CPU_WATCH_MS);
-      }, () => {});
+      if (!asking) {
+        asking = true;
+        w.worker.cpuUsage().then((u) => {
+          asking = false;
+          charge((u.user + u.system) * 1000);
+        }, () => (asking = false));
+      } else {
+        const ns = threadCpuNs(w.worker);
+        if (ns !== null) charge(ns);
+      }
+      this.cpuWatch = setTimeout(tick, CPU_WATCH_MS);
     };
     this.cpuWatch = setTimeout(tick, CPU_WATCH_MS);
   }

@@ -114,6 +114,25 @@ describe('the push-fill loop', () => {
     assert.equal(st.signal, 9);
     assert.equal(lostJsIsolates(), 0);
   });
+
+  it('is killed by its CPU limit inside a long native call (the thread\'s clock from /proc)', async () => {
+    // pbkdf2Sync makes no interrupt check: worker.cpuUsage() is not answered until it returns
+    // (~10–20 s here), so before the /proc fallback the limit was seen only then.
+    const p = spawnJs('console.log("deriving"); require("crypto").pbkdf2Sync("k", "s", 4e7, 32, "sha256"); console.log("done")', { cpuMs: 500 });
+    const t0 = performance.now();
+    const st = await within(p.exited, DEADLINE_MS, 'RLIMIT_CPU in a native call');
+    const ms = performance.now() - t0;
+    assert.equal(st.signal, 9);
+    assert.doesNotMatch(p.output(1).toString(), /done/);
+    // the limit, the next look, and at most the grace period for the isolate to end
+    assert.ok(ms < 500 + GRACE_MS + 4000, `ended after ${Math.round(ms)} ms`);
+    // charged as it ran, and killed at the limit: not when the call returned (~5 s of CPU)
+    assert.ok(p.acct.cpuNs >= 500e6 && p.acct.cpuNs < 1500e6, `cpu ${p.acct.cpuNs / 1e6} ms`);
+    // a given-up isolate ends by itself once the native call returns
+    const end = Date.now() + DEADLINE_MS;
+    while (lostJsIsolates() > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(lostJsIsolates(), 0, 'the isolate ended after its native call');
+  });
 });
 
 describe('an isolate that does not end', () => {
