@@ -12,7 +12,8 @@
 //   (ptrace), to put ptrace's cost beside ours.
 // - Accounting: two kernels of this tree in one process, accounting on the syscall path off
 //   (acct/acct.ts, setSyscallAccounting: a bench-only switch) and on, running the untraced
-//   loop alternately; compared by the kernel thread's CPU time and by the loop's own timing.
+//   loop in turns (bench/acct.ts): each round's two runs compared with each other (paired),
+//   by the loop's own timing and by the kernel thread's CPU time, the median over rounds.
 //   Target: ≤ 5 % on the syscall path.
 // - The two sides of a traced call apart, by thread CPU time: the kernel's (the loop traced
 //   by a host-side reader on the kernel's thread, against the loop untraced) and strace's
@@ -25,13 +26,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AcctFigure } from './acct.ts';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(BENCH_DIR, '..');
 const TRACE_BIN = join(ROOT, 'tests', 'trace', 'bin');
 /**
- * `--quick` (bench/run.ts, which gives each script 3 minutes): one run of each, half the
- * calls. Alone, 3 runs (TRACE_BENCH_REPS).
+ * `--quick` (bench/run.ts, which gives each script 3 minutes): one run of each (the same
+ * number of calls: with half, a traced run was mostly its first ~100,000 calls, while V8
+ * still compiles the kernel's side and strace's). Alone, 3 runs (TRACE_BENCH_REPS).
  */
 const QUICK = process.argv.includes('--quick');
 const REPS = QUICK ? 1 : Number(process.env.TRACE_BENCH_REPS ?? 3);
@@ -44,13 +47,11 @@ const PTRACE_SHARE = 10;
  */
 const TRACED_SCALE = 4;
 const TIMEOUT_MS = 300_000;
-/** Alternations of the accounting A/B (off, on) per runner process; two runner processes per rep. */
-const ACCT_ROUNDS = QUICK ? 3 : 5;
 /**
- * The accounting A/B's runs make this many times the calls, for ~0.1–0.3 s a run: the thread
- * CPU clock moves in scheduler ticks (4 ms here), and the loop must outweigh a process's start.
+ * Paired rounds of the accounting A/B (bench/acct.ts: off and on in turns, ~0.1 s a run —
+ * shorter runs are mostly the thread CPU clock's 4 ms steps), once per call.
  */
-const ACCT_SCALE: Readonly<Record<string, number>> = { getppid: 100, write: 40, read: 40, open: 20, fstat: 60 };
+const ACCT_ROUNDS = QUICK ? 11 : 21;
 /** In results-trace.md: what follows this line is kept when the bench rewrites the file. */
 const KEEP_MARK = '<!-- kept: bench/trace.ts rewrites the part above and keeps this part -->';
 
@@ -70,9 +71,8 @@ function sh(cmd: string, args: string[], o: { cwd?: string } = {}): Promise<stri
 /**
  * The kernel side: boots the kernel of tree ROOT in a process of its own, and
  *   run ARGV...            runs ARGV (sysloop's line on stdout)
- *   acct R ARGV...         two kernels, accounting off and on (acct/acct.ts,
- *                          setSyscallAccounting), run ARGV alternately R times each:
- *                          "acct off|on NS CPU" lines (sysloop's ns, thread CPU ns per call)
+ *   acct R CALL SCALE      bench/acct.ts's A/B (two kernels, accounting off and on, R paired
+ *                          rounds of sysloop CALL): an "acct JSON" line (its AcctFigure)
  *   share R FILE ARGV...   ARGV untraced and traced by a host-side reader on the kernel's
  *                          thread (trace/tracer.ts, no strace), alternately R times: "share
  *                          plain|traced CPU" lines (thread CPU ns per call); then one more
@@ -104,39 +104,10 @@ if (mode === 'run') {
   await k.shutdown();
   process.exit(st.status);
 } else if (mode === 'acct') {
-  const { setSyscallAccounting } = await import(root + '/src/kernel/acct/acct.ts');
-  const [r, ...argv] = rest;
-  const n = Number(argv[2]);
-  setSyscallAccounting(false);
-  const off = await boot();
-  setSyscallAccounting(true);
-  const on = await boot();
-  // thread CPU of a run of n calls, less a run of 1 (spawn, load, exit: the same on both sides)
-  const cpuOf = async (k, args) => {
-    const c0 = cpu();
-    const p = await spawn(k, args);
-    await p.exited;
-    return { c: cpu() - c0, ns: nsOf(p) };
-  };
-  const small = [argv[0], argv[1], '1'];
-  const fixed = { off: [], on: [] };
-  const big = { off: [], on: [] };
-  await cpuOf(off, argv);
-  await cpuOf(on, argv);
-  for (let i = 0; i < Number(r); i++) {
-    for (const side of i % 2 ? ['on', 'off'] : ['off', 'on']) {
-      const k = side === 'on' ? on : off;
-      big[side].push(await cpuOf(k, argv));
-      fixed[side].push((await cpuOf(k, small)).c);
-    }
-  }
-  const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
-  for (const side of ['off', 'on']) {
-    const f = med(fixed[side]);
-    for (const b of big[side]) process.stdout.write('acct ' + side + ' ' + b.ns + ' ' + ((b.c - f) / n).toFixed(2) + '\\n');
-  }
-  await off.shutdown();
-  await on.shutdown();
+  // bench/acct.ts's A/B: two kernels, accounting off and on, paired rounds
+  const { acctAB } = await import(root + '/bench/acct.ts');
+  const [r, call, scale] = rest;
+  for (const f of await acctAB([call], Number(r), Number(scale))) process.stdout.write('acct ' + JSON.stringify(f) + '\\n');
 } else if (mode === 'share') {
   const { TraceSession } = await import(root + '/src/kernel/trace/tracer.ts');
   const { traceCalls } = await import(root + '/src/kernel/trace/calls.ts');
@@ -222,17 +193,24 @@ const feed = (b) => {
 const schemaEnd = new DataView(all.buffer, all.byteOffset).getUint32(0, true);
 feed(all.slice(0, schemaEnd));
 if (warmUp !== null && fmt.streamSchema) {
-  const wf = new Formatter(options, () => {}, () => {});
-  if (bytes !== null) wf.writeBytesTo(bytes);
-  wf.push({ type: 'schema', pid: 0, tid: 0, time: 0, schema: fmt.streamSchema });
-  warmUp(wf, fmt.streamSchema.calls, () => { if (bytes !== null) bytes.clear(); });
+  const make = () => {
+    const wf = new Formatter(options, () => {}, () => {});
+    if (bytes !== null) wf.writeBytesTo(bytes);
+    wf.push({ type: 'schema', pid: 0, tid: 0, time: 0, schema: fmt.streamSchema });
+    return wf;
+  };
+  warmUp(make(), fmt.streamSchema.calls, () => { if (bytes !== null) bytes.clear(); }, make);
   await new Promise((r) => setTimeout(r, 20));
 }
 let records = 0;
 const dv = new DataView(all.buffer, all.byteOffset, all.byteLength);
 for (let o = schemaEnd; o + 24 <= all.length; o += dv.getUint32(o, true)) records++;
+// the pieces cut before the clock starts (strace reads into buffers it reuses: cutting 256 KiB
+// pieces here, an allocation each, cost from 0.2 to 3 ms a piece from run to run)
+const pieces = [];
+for (let o = schemaEnd; o < all.length; o += READ) pieces.push(all.slice(o, Math.min(all.length, o + READ)));
 const u = process.threadCpuUsage();
-for (let o = schemaEnd; o < all.length; o += READ) feed(all.slice(o, Math.min(all.length, o + READ)));
+for (const piece of pieces) feed(piece);
 const c = process.threadCpuUsage(u);
 process.stdout.write('strace ' + (((c.user + c.system) * 1000) / records).toFixed(1) + ' ' + records + '\\n');
 `;
@@ -253,6 +231,11 @@ const spread = (xs: number[]): string => {
   const m = median(xs);
   return `±${((100 * (Math.max(...xs) - Math.min(...xs))) / 2 / m).toFixed(0)}%`;
 };
+
+/** "KEY JSON" lines of a runner's output: the objects. */
+function linesOfJson(out: string, key: string): AcctFigure[] {
+  return out.split('\n').filter((l) => l.startsWith(key + ' ')).map((l) => JSON.parse(l.slice(key.length + 1)) as AcctFigure);
+}
 
 /** "KEY VALUE..." lines of a runner's output, by key: the numbers after it. */
 function linesOf(out: string, key: string): number[][] {
@@ -290,13 +273,16 @@ async function main(): Promise<void> {
     const notes: string[] = [];
     const only = process.env.TRACE_BENCH_CALLS?.split(',') ?? null; // e.g. getppid,write
     for (const [call, full] of CALLS.filter(([c]) => only === null || only.includes(c))) {
-      const n = QUICK ? full / 2 : full;
+      const n = full;
       const wasm = ['/t/sysloop.wasm', call, String(n)];
       const long = ['/t/sysloop.wasm', call, String(n * TRACED_SCALE)];
       const r: Record<string, number[]> = {
         plain: [], traced: [], counted: [], filtered: [], native: [], ptrace: [],
-        acctOff: [], acctOn: [], acctOffCpu: [], acctOnCpu: [], kPlain: [], kTraced: [], strace: [],
+        kPlain: [], kTraced: [], strace: [],
       };
+      // accounting off and on, in one process (paired rounds: bench/acct.ts)
+      log(`${call} accounting A/B`);
+      const [acct] = linesOfJson(await sh(node, [runner, ROOT, 'acct', String(ACCT_ROUNDS), call, '1']), 'acct');
       const stream = join(tmp, `${call}.trace`);
       for (let i = 0; i < REPS; i++) {
         log(`${call} rep ${i + 1}/${REPS}`);
@@ -304,18 +290,6 @@ async function main(): Promise<void> {
         r.traced!.push(nsOf(await kernelRun(['/sbin/strace', '-o', '/dev/null', ...long])));
         r.counted!.push(nsOf(await kernelRun(['/sbin/strace', '-c', '-o', '/dev/null', ...long])));
         r.filtered!.push(nsOf(await kernelRun(['/sbin/strace', '-e', 'trace=proc_raise', '-o', '/dev/null', ...wasm])));
-        // accounting off and on, in one process (ACCT_ROUNDS alternations)
-        for (let k = 0; k < 2; k++) {
-          const ab = await sh(node, [runner, ROOT, 'acct', String(ACCT_ROUNDS), '/t/sysloop.wasm', call, String(n * (ACCT_SCALE[call] ?? 20))]);
-          for (const [ns, c] of linesOf(ab, 'acct off')) {
-            r.acctOff!.push(ns!);
-            r.acctOffCpu!.push(c!);
-          }
-          for (const [ns, c] of linesOf(ab, 'acct on')) {
-            r.acctOn!.push(ns!);
-            r.acctOnCpu!.push(c!);
-          }
-        }
         // the kernel's share of a traced call (a host-side reader) and strace's (its code on the recorded stream)
         const share = await sh(node, [runner, ROOT, 'share', '2', stream, ...long]);
         for (const [v] of linesOf(share, 'share plain')) r.kPlain!.push(v!);
@@ -329,15 +303,18 @@ async function main(): Promise<void> {
       }
       // CPU figures: the mean (each run's thread CPU is whole scheduler ticks; the mean of
       // runs averages that out, a median would keep it); wall figures: the median
-      const CPU_KEYS = new Set(['acctOffCpu', 'acctOnCpu', 'kPlain', 'kTraced', 'strace']);
+      const CPU_KEYS = new Set(['kPlain', 'kTraced', 'strace']);
       const m = (k: string): number | null => (r[k]!.length ? (CPU_KEYS.has(k) ? mean(r[k]!) : median(r[k]!)) : null);
       const f = (k: string): string => (m(k) === null ? '—' : `${m(k)!.toFixed(0)} ${spread(r[k]!)}`);
       const x = (a: string, b: string): string => (m(a) === null || m(b) === null ? '—' : `${(m(a)! / m(b)!).toFixed(1)}×`);
-      const pct = (a: string, b: string): string => (m(a) === null || m(b) === null ? '—' : `${((100 * (m(a)! - m(b)!)) / m(b)!).toFixed(1)}%`);
+      const sg = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
+      const acctCols = acct === undefined ? ['—', '—', '—', '—', '—']
+        : [`${acct.offWall.toFixed(1)} (min ${acct.offWallMin.toFixed(1)})`, `${acct.onWall.toFixed(1)} (min ${acct.onWallMin.toFixed(1)})`,
+          `${sg(acct.wallPct)} [${sg(acct.wallPctLo)}, ${sg(acct.wallPctHi)}]`, `${sg(acct.cpuPct)} [${sg(acct.cpuPctLo)}, ${sg(acct.cpuPctHi)}]`, sg(acct.minPct)];
       rows.push([call, f('plain'), f('traced'), x('traced', 'plain'), f('counted'), x('counted', 'plain'),
         f('filtered'), x('filtered', 'plain'), f('native'), f('ptrace'), x('ptrace', 'native')]);
       const kShare = m('kTraced') === null || m('kPlain') === null ? null : m('kTraced')! - m('kPlain')!;
-      cpuRows.push([call, f('acctOffCpu'), f('acctOnCpu'), pct('acctOnCpu', 'acctOffCpu'), pct('acctOn', 'acctOff'),
+      cpuRows.push([call, ...acctCols,
         f('kPlain'), f('kTraced'), kShare === null ? '—' : kShare.toFixed(0), f('strace'),
         kShare === null || m('strace') === null || m('kPlain') === null ? '—' : `${(Math.max(m('kTraced')!, m('strace')!) / m('kPlain')!).toFixed(1)}×`]);
     }
@@ -347,13 +324,13 @@ async function main(): Promise<void> {
       'Median of ' + REPS + ' runs each; ± is half the spread of the runs around the median (in the CPU table: the mean, ± the spread around it).',
     );
     const cpuNotes = [
-      `accounting: one process boots two kernels of this tree, accounting on the syscall path off (acct/acct.ts, setSyscallAccounting(false): the import wrappers neither count nor sample calls) and on, and runs the untraced loop in each alternately (${ACCT_ROUNDS} times each, twice per rep); "acct CPU" is the difference in the kernel thread's CPU time per call (process.threadCpuUsage), "acct wall" in the loop's own timing. bench/acct.ts is the same A/B on a null call and a write, alone.`,
+      `accounting (bench/acct.ts): one process boots two kernels of this tree, accounting on the syscall path off (acct/acct.ts, setSyscallAccounting(false): the import wrappers neither count nor sample calls) and on, and runs the untraced loop in each in turns, ${ACCT_ROUNDS} rounds of ~0.1 s a side (the order alternating); "acct off/on ns": the loop's own timing per call, median of the rounds (the fastest run in parentheses); "acct, paired": the median over rounds of each round's on/off ratio [its quartiles] — by the loop's clock and by the kernel thread's CPU time (process.threadCpuUsage, less a one-call run); "acct, fastest runs": the fastest run with accounting against the fastest without (the least disturbed runs).`,
       `kernel's share: the traced loop with a host-side reader on the kernel's thread taking the records as they come (no strace), against the untraced loop, in one process: thread CPU per call, everything the kernel thread does (the guest's loop too); the difference is the tracer's part of a traced call (records encoded, captures copied, the reader's copy).`,
       `strace's share: strace's parser and formatter (userland/sbin/lib/strace) in a fresh process on the stream recorded above: the schema, strace's warm-up (warm.ts), then the stream in 256 KiB pieces, its lines written as strace writes them (thread CPU per record; the channel's reads and writes not counted). "by CPU ×": the larger of the traced loop's kernel thread (untraced + kernel share) and strace, over the untraced loop — what a traced call costs when the kernel and strace each have a core (the slower of the two sets the pace), in CPU time, which load inflates less than wall time; "traced ×" in the table above is what it did cost in this run.`,
     ];
     const header = ['call', 'isokernel ns', 'traced ns', 'traced ×', 'strace -c ns', '-c ×',
       'filtered out ns', 'filtered ×', 'native ns', 'native+strace ns', 'ptrace ×'];
-    const cpuHeader = ['call', 'acct off CPU ns', 'acct on CPU ns', 'acct CPU', 'acct wall', 'untraced CPU ns', 'traced (host reader) CPU ns', 'kernel share ns', 'strace share ns', 'by CPU ×'];
+    const cpuHeader = ['call', 'acct off ns', 'acct on ns', 'acct, paired (loop)', 'acct, paired (CPU)', 'acct, fastest runs', 'untraced CPU ns', 'traced (host reader) CPU ns', 'kernel share ns', 'strace share ns', 'by CPU ×'];
     const table = (h: string[], rs: string[][]): string[] => [
       `| ${h.join(' | ')} |`,
       `|${h.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,

@@ -396,6 +396,16 @@ export const isokernel = {
       return uvAsync('read', sys.fdReadAsync(fd, n, position(pos)));
     },
     /**
+     * read into `dst` (up to its length, at most 1 MiB): the bytes read, 0 at end of file —
+     * no new array per read, for a reader that reads much (strace). `dst` must be left alone
+     * until the promise settles.
+     */
+    async readInto(fd: number, dst: Uint8Array): Promise<number> {
+      // (a program's Uint8Array may be another realm's: not instanceof this one's)
+      if (!ArrayBuffer.isView(dst) || dst.BYTES_PER_ELEMENT !== 1 || Object.prototype.toString.call(dst) !== '[object Uint8Array]') throw Object.assign(new TypeError('isokernel.promises.readInto: dst must be a Uint8Array'), { code: 'ERR_INVALID_ARG_TYPE' });
+      return uvAsync('read', sys.fdReadIntoAsync(fd, dst));
+    },
+    /**
      * read, and whether `fd` is at its end now (`eof`: a pipe, empty, with no writer left —
      * the next read would give an empty array), so that a reader can skip that read.
      */

@@ -101,7 +101,11 @@ function utf8(p: number, n: number): string {
 
 function copyOut(p: number, n: number): Uint8Array {
   views();
-  return u8.slice(p, p + n);
+  // not u8.slice(): V8 slices a view of shared memory byte by byte (~1 ms for 256 KiB,
+  // against ~0.1 ms for a new array and set())
+  const out = new Uint8Array(n);
+  out.set(u8.subarray(p, p + n));
+  return out;
 }
 
 // ---- paths ----
@@ -207,6 +211,23 @@ export function fdReadAsync(fd: number, len: number, pos: bigint | null = null):
     ok(r);
     views();
     return copyOut(buf, dv.getUint32(iov + 8, true));
+  });
+}
+
+/** fdReadAsync into `dst` (up to its length): the bytes read, 0 at end of file. No array is made. */
+export function fdReadIntoAsync(fd: number, dst: Uint8Array): Promise<number> {
+  const n = Math.min(dst.length, IO_CHUNK);
+  return asyncFrame(async (f) => {
+    const iov = f.alloc(8 + 4);
+    const buf = n > 0 ? f.alloc(n) : 0;
+    views();
+    dv.setUint32(iov, buf, true);
+    dv.setUint32(iov + 4, n, true);
+    ok(await callAsync(w('fd_read'), fd, iov, 1, iov + 8));
+    views();
+    const got = dv.getUint32(iov + 8, true);
+    dst.set(u8.subarray(buf, buf + got));
+    return got;
   });
 }
 

@@ -92,7 +92,8 @@ describe('acct-children', () => {
 
 describe('loadavg', () => {
   it('loadavg-decay: one runnable process for 60 s gives 1 − 1/e on the 1-minute average', () => {
-    const fake = [{ state: 'running', wchan: null }, { state: 'sleeping', wchan: 'poll_oneoff' }] as unknown as Process[];
+    const acct = { loopBusy: null }; // no isolate's event loop to ask (a WASI process)
+    const fake = [{ state: 'running', wchan: null, acct }, { state: 'sleeping', wchan: 'poll_oneoff', acct }] as unknown as Process[];
     const s = new KernelStats(() => fake, () => 0);
     s.stop();
     for (let i = 0; i < 60 / LOAD_SAMPLE_S; i++) s.sample();

@@ -46,9 +46,11 @@ function recordTypes(raw: Uint8Array): number[] {
 
 /**
  * strace's text for the stream, fed in pieces of `piece` bytes, by the fast path or the
- * general one; `bytes`: the fast path's lines written as bytes (out.ts, as strace does).
+ * general one; `bytes`: the fast path's lines written as bytes (out.ts, as strace does);
+ * `reuse`: every piece read into the same buffer, scribbled over once fed (strace reads into
+ * two buffers by turns: nothing may keep a view of what it was fed).
  */
-function text(raw: Uint8Array, piece: number, fast: boolean, o: ConstructorParameters<typeof Formatter>[0] = {}, bytes = false): string {
+function text(raw: Uint8Array, piece: number, fast: boolean, o: ConstructorParameters<typeof Formatter>[0] = {}, bytes = false, reuse = false): string {
   let out = '';
   const lb = new LineBytes();
   const take = (): void => {
@@ -63,11 +65,17 @@ function text(raw: Uint8Array, piece: number, fast: boolean, o: ConstructorParam
   });
   if (bytes) fmt.writeBytesTo(lb);
   const parser = new Parser();
+  const shared = new Uint8Array(piece);
   for (let at = 0; at < raw.length; at += piece) {
-    // each piece in a buffer of its own, as strace reads them
-    const b = raw.slice(at, at + piece);
+    // each piece in a buffer of its own, or in the same one each time
+    let b = raw.slice(at, at + piece);
+    if (reuse) {
+      shared.set(b);
+      b = shared.subarray(0, b.length);
+    }
     if (fast) parser.feedTo(b, fmt);
     else for (const r of parser.feed(b)) fmt.push(r);
+    if (reuse) shared.fill(0xa5);
     if (bytes) take();
   }
   assert.equal(parser.pending, 0);
@@ -107,6 +115,8 @@ describe('tracer fast paths', () => {
         assert.equal(text(raw, piece, true, { timing: true }, true), want, `${argv.join(' ')} in pieces of ${piece}, as bytes`);
         assert.equal(text(raw, piece, true, { verbose: true }), text(raw, raw.length, false, { verbose: true }));
         assert.equal(text(raw, piece, true, { verbose: true }, true), text(raw, raw.length, false, { verbose: true }));
+        assert.equal(text(raw, piece, true, { timing: true }, true, true), want, `${argv.join(' ')} in pieces of ${piece}, one buffer`);
+        assert.equal(text(raw, piece, false, { timing: true }, false, true), want, `${argv.join(' ')} in pieces of ${piece}, decoded, one buffer`);
       }
     }
   });

@@ -233,4 +233,60 @@ describe('tracer', () => {
     assert.equal(q.trace, null);
     assert.equal((await q.exited).status, 0);
   });
+  it('records plain calls on the short path exactly as the general path does', async () => {
+    // the same programs traced without times (plain calls — getppid, fd_close, umask,
+    // fd_next, proc_exit — go the short path: TraceSession.call0..call4) and with TIMES
+    // (every call the general way): the streams are the same bytes but for the times
+    const stream = async (argv: string[], flags: number): Promise<Uint8Array> => {
+      const t = await k.findProgram(argv[0]!, argv);
+      const p = k.spawn({ program: t.program, args: t.argv, stdio: ['null', 'capture', 'capture'] });
+      const s = new TraceSession(p, traceCalls(k.syscalls), flags, 32);
+      s.attach(p, 0);
+      const parts: Uint8Array[] = [];
+      let done = false;
+      void p.exited.then(() => { done = true; });
+      for (;;) {
+        const b = new Uint8Array(1 << 16);
+        const n = s.read(b);
+        if (n > 0) parts.push(b.subarray(0, n));
+        else if (done && s.queued === 0) break;
+        else await new Promise((r) => setImmediate(r));
+      }
+      s.close();
+      const all = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
+      let o = 0;
+      for (const b of parts) {
+        all.set(b, o);
+        o += b.length;
+      }
+      // times out (the records' and what clock_time_get read); the pid (each run is a process of its own) out
+      const dv = new DataView(all.buffer);
+      const clock = traceCalls(k.syscalls).findIndex((c) => c.name === 'clock_time_get');
+      let calls = 0;
+      for (let at = 0; at < all.length; at += dv.getUint32(at, true)) {
+        dv.setFloat64(at + 16, 0, true);
+        dv.setUint32(at + 8, 0, true);
+        const type = all[at + 4];
+        if (type === 3 || type === 11) dv.setFloat64(at + 24, 0, true); // EXIT, CALL: the entry's time
+        if (type === 11 && dv.getUint16(at + 6, true) === clock) dv.setFloat64(at + dv.getUint32(at, true) - 8, 0, true);
+        if (type === 11) calls++;
+      }
+      assert.ok(calls > 10, `${calls} CALL records`);
+      // sysloop's last line says how long the loop took: up to the end of its loop
+      const getppid = traceCalls(k.syscalls).findIndex((c) => c.name === 'getppid');
+      let end = all.length;
+      if (argv[1] === 'getppid') {
+        for (let at = 0; at < all.length; at += dv.getUint32(at, true)) if (dv.getUint16(at + 6, true) === getppid) end = at + dv.getUint32(at, true);
+      }
+      return all.subarray(0, end);
+    };
+    for (const argv of [['/t/known.wasm', 'basic'], ['/t/sysloop.wasm', 'getppid', '3000']]) {
+      const short = await stream(argv, 0);
+      const general = await stream(argv, TRACE_FLAGS.TIMES);
+      assert.equal(short.length, general.length, argv.join(' '));
+      let at = 0;
+      while (at < short.length && short[at] === general[at]) at++;
+      assert.equal(at, short.length, `${argv.join(' ')}: the streams differ at byte ${at}`);
+    }
+  });
 });

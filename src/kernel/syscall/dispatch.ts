@@ -62,7 +62,15 @@ function enterGated(p: Process | null): Process {
 function timed(p: Process, nr: number, h: AnyHandler, args: unknown[], cpu: Cpu): number {
   const t0 = performance.now();
   try {
-    return h(p, ...args);
+    // the common arities without a spread (a spread call costs more than the handler of a null call)
+    switch (args.length) {
+      case 0: return h(p);
+      case 1: return h(p, args[0]);
+      case 2: return h(p, args[0], args[1]);
+      case 3: return h(p, args[0], args[1], args[2]);
+      case 4: return h(p, args[0], args[1], args[2], args[3]);
+      default: return h(p, ...args);
+    }
   } catch (e) {
     return errnoOf(e);
   } finally {
@@ -111,11 +119,11 @@ function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean,
     }
   };
   switch (arity) {
-    case 0: return () => { const p = run(cpu.current); if (n++ === next) return slow(p, []); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [], gated); try { return h(p); } catch (e) { return errnoOf(e); } };
-    case 1: return (a: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a], gated); try { return h(p, a); } catch (e) { return errnoOf(e); } };
-    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b], gated); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
-    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c], gated); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
-    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d], gated); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
+    case 0: return () => { const p = run(cpu.current); if (n++ === next) return slow(p, []); if (p.trace !== null) return p.trace.call0(p, tc, h, gated); try { return h(p); } catch (e) { return errnoOf(e); } };
+    case 1: return (a: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a]); if (p.trace !== null) return p.trace.call1(p, tc, h, gated, a); try { return h(p, a); } catch (e) { return errnoOf(e); } };
+    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b]); if (p.trace !== null) return p.trace.call2(p, tc, h, gated, a, b); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
+    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c]); if (p.trace !== null) return p.trace.call3(p, tc, h, gated, a, b, c); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
+    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d]); if (p.trace !== null) return p.trace.call4(p, tc, h, gated, a, b, c, d); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
     case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d, e5]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5], gated); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
     case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current); if (n++ === next) return slow(p, [a, b, c, d, e5, f]); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5, f], gated); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
     default: return (...args: unknown[]) => { const p = run(cpu.current); if (n++ === next) return slow(p, args); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, args, gated); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };
@@ -126,11 +134,11 @@ function plainWrapper(cpu: Cpu, handler: Handler, arity: number, gated: boolean,
 function bareWrapper(cpu: Cpu, h: AnyHandler, arity: number, gated: boolean, tc: TraceCall): Function {
   const run = gated ? enterGated : enterPlain;
   switch (arity) {
-    case 0: return () => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [], gated); try { return h(p); } catch (e) { return errnoOf(e); } };
-    case 1: return (a: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a], gated); try { return h(p, a); } catch (e) { return errnoOf(e); } };
-    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b], gated); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
-    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c], gated); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
-    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d], gated); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
+    case 0: return () => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call0(p, tc, h, gated); try { return h(p); } catch (e) { return errnoOf(e); } };
+    case 1: return (a: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call1(p, tc, h, gated, a); try { return h(p, a); } catch (e) { return errnoOf(e); } };
+    case 2: return (a: unknown, b: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call2(p, tc, h, gated, a, b); try { return h(p, a, b); } catch (e) { return errnoOf(e); } };
+    case 3: return (a: unknown, b: unknown, c: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call3(p, tc, h, gated, a, b, c); try { return h(p, a, b, c); } catch (e) { return errnoOf(e); } };
+    case 4: return (a: unknown, b: unknown, c: unknown, d: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call4(p, tc, h, gated, a, b, c, d); try { return h(p, a, b, c, d); } catch (e) { return errnoOf(e); } };
     case 5: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5], gated); try { return h(p, a, b, c, d, e5); } catch (e) { return errnoOf(e); } };
     case 6: return (a: unknown, b: unknown, c: unknown, d: unknown, e5: unknown, f: unknown) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, [a, b, c, d, e5, f], gated); try { return h(p, a, b, c, d, e5, f); } catch (e) { return errnoOf(e); } };
     default: return (...args: unknown[]) => { const p = run(cpu.current); if (p.trace !== null) return p.trace.call(p, p, 0, tc, h, args, gated); try { return h(p, ...args); } catch (e) { return errnoOf(e); } };

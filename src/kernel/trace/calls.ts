@@ -246,6 +246,13 @@ export interface TraceCall {
   /** The rewriter's calls: not recorded. */
   readonly hidden: boolean;
   readonly returnsValue: boolean;
+  /**
+   * Recorded by the tracer's short path (TraceSession.call0..call4): shown, i32 params only,
+   * nothing captured but a 4- or 8-byte result (getppid, fd_close, sched_yield...).
+   */
+  readonly plain: boolean;
+  /** The ret_* param's size (4 or 8), or 0. */
+  readonly retSize: number;
 }
 
 function kindsFor(module: string, name: string, params: readonly ('i32' | 'i64')[]): string[] {
@@ -278,9 +285,14 @@ export function traceCalls(modules: Readonly<Record<string, Record<string, { par
         else if (d.capture?.at === 'out') outCaps.push(i);
       });
       const key = `${module}\0${name}`;
+      const rc = retParam >= 0 ? KINDS[kinds[retParam]!]!.capture : null;
+      const retSize = rc !== null && rc.how === 'fixed' && (rc.size === 4 || rc.size === 8) ? rc.size : 0;
+      const hidden = HIDDEN_CALLS.has(key);
       out.push({
         id: out.length, module, name, params: def.params, kinds, kindDefs: kinds.map((k) => KINDS[k]!), inCaps, outCaps, retParam,
-        hidden: HIDDEN_CALLS.has(key), returnsValue: VALUE_CALLS.has(key),
+        hidden, returnsValue: VALUE_CALLS.has(key),
+        plain: !hidden && inCaps.length === 0 && outCaps.length === 0 && (retParam < 0 || retSize > 0) && def.params.every((t) => t === 'i32'),
+        retSize,
       });
     }
   }

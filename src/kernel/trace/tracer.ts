@@ -34,8 +34,11 @@
 //   which records are dropped and counted (a LOST record says how many). So a reader that
 //   keeps up sees everything, and one that stops slows only the processes it traces.
 // - The reader is served by the event loop (a JS process's read is a channel request), and
-//   a WASI process holds the loop for up to a tick: its preemption check lets the loop turn
-//   once when PULSE_BYTES are queued, so the reader takes a batch while the process goes on.
+//   a WASI process holds the loop for up to a tick: each time PULSE_BYTES more are queued,
+//   its fuel is spent (askPulse), and its preemption check, called at once, lets the loop
+//   turn once (a pulse), so the reader takes a batch while the process goes on.
+// - Calls of arity 0-4 that capture nothing but a small result (getppid...) are written by a
+//   short path (call0..call4): the same bytes, without an args array or the capture code.
 // - Count-only sessions (SUMMARY, strace -c): a call's end adds to the session's per-call
 //   counts, errors and time (three typed arrays indexed by call id) and writes no record;
 //   the counts go to the reader as a COUNTS record before each EXITED or DETACHED record.
@@ -84,6 +87,7 @@ import { BLOCK, type ExitStatus, type Process } from '../proc/process.ts';
 import type { Stat } from '../vfs/vnode.ts';
 import { WaitQueue } from '../wait-queue.ts';
 import type { TraceCall } from './calls.ts';
+import { FUEL_EXPORT } from '../proc/instrument.ts';
 
 export const REC = {
   SCHEMA: 1, ENTER: 2, EXIT: 3, SIGNAL: 4, STOPPED: 5, EXITED: 6, ATTACHED: 7, DETACHED: 8, LOST: 9, COUNTS: 10, CALL: 11,
@@ -108,9 +112,10 @@ export const SOFT_BYTES = 2 << 20;
 export const HARD_BYTES = 16 << 20;
 const CHUNK = 256 << 10;
 /**
- * A traced process's preemption check (about every 0.5 ms of its CPU time) lets the event
- * loop turn once when this much is queued: the reader's next read (a JS process: a request
- * on its channel, served by the event loop) is answered then, not at the end of the tick.
+ * Each time this much more is queued, the traced process is made to call its preemption
+ * check at once (askPulse), which lets the event loop turn once: the reader's next read (a
+ * JS process: a request on its channel, served by the event loop) is answered then, not at
+ * the end of the tick (nor at the check's own pace, about every 0.5 ms of the process's CPU).
  */
 const PULSE_BYTES = 128 << 10;
 /** Chunks read out, kept for the next records (kernel-wide, at most FREE_CHUNKS). */
@@ -118,6 +123,7 @@ const freeChunks: Uint8Array[] = [];
 const FREE_CHUNKS = 16;
 
 type Args = readonly unknown[];
+const NO_ARGS: Args = [];
 type AnyHandler = (p: Process, ...args: unknown[]) => number;
 
 /**
@@ -189,6 +195,11 @@ export class TraceSession {
   private heldPid = 0;
   private heldTid = 0;
   private heldCall = 0;
+  /**
+   * When the queue reaches this, the traced process is asked to check in (askPulse):
+   * PULSE_BYTES more than there were at the last pulse or read; Infinity once asked.
+   */
+  private pulseMark = PULSE_BYTES;
   readonly readable = new WaitQueue();
   private readonly drained = new WaitQueue();
 
@@ -376,6 +387,7 @@ export class TraceSession {
       if (done.buf.length === CHUNK && freeChunks.length < FREE_CHUNKS) freeChunks.push(done.buf);
     }
     this.queued -= n;
+    this.pulseMark = Math.min(this.pulseMark, this.queued + PULSE_BYTES);
     if (this.queued < SOFT_BYTES) this.drained.wake();
     return n;
   }
@@ -406,7 +418,10 @@ export class TraceSession {
   call(p: Process, ctx: object, tid: number, tc: TraceCall, h: AnyHandler, args: Args, gated: boolean): number {
     if (tc.hidden || (this.mask !== null && this.mask[tc.id] === 0)) {
       if (gated && this.full(p)) return this.waitForReader(p);
-      if (gated && tc.hidden && this.queued >= PULSE_BYTES && p.intr === 0) return p.block(turn());
+      if (gated && tc.hidden && this.queued >= PULSE_BYTES && p.intr === 0) {
+        this.pulseMark = this.queued + PULSE_BYTES;
+        return p.block(turn());
+      }
       return invoke(h, p, args);
     }
     if (gated && this.full(p)) {
@@ -414,6 +429,216 @@ export class TraceSession {
       return this.waitForReader(p);
     }
     return this.attempt(p, ctx, tid, tc, h, args, this.enter(p, tid, tc, args), false);
+  }
+
+  // The import wrappers' traced calls of arity 0-4 (syscall/dispatch.ts) come here. Those
+  // that go the general way get their args in an array of the session's (v1..v4), not a new
+  // one per call: call() uses them only until it returns (a call that sleeps is retried with
+  // the gate's own array), and no traced call runs inside another.
+  private readonly v1: unknown[] = [0];
+  private readonly v2: unknown[] = [0, 0];
+  private readonly v3: unknown[] = [0, 0, 0];
+  private readonly v4: unknown[] = [0, 0, 0, 0];
+
+  // The short path: the import wrappers' traced calls of arity 0-4 (syscall/dispatch.ts).
+  // A `plain` call (trace/calls.ts: i32 params, nothing captured but a 4- or 8-byte result)
+  // in a session that records it without times is written here in one go — no args array,
+  // no per-param capture code — the bytes exactly as call() writes them. Anything else, or
+  // anything unusual (the queue full, records lost, something written between the entry and
+  // the exit), goes the general way.
+
+  call0(p: Process, tc: TraceCall, h: AnyHandler, gated: boolean): number {
+    if (!this.short(tc)) return this.call(p, p, 0, tc, h, NO_ARGS, gated);
+    this.shortEnter(p.pid, tc.id, 0);
+    const r = invoke0(h, p);
+    if (r === BLOCK || !this.shortExit(p, tc, r, 0)) return this.shortOther(p, tc, r, []);
+    return r;
+  }
+
+  call1(p: Process, tc: TraceCall, h: AnyHandler, gated: boolean, a: unknown): number {
+    if (!this.short(tc)) {
+      const v = this.v1;
+      v[0] = a;
+      return this.call(p, p, 0, tc, h, v, gated);
+    }
+    const o = this.shortEnter(p.pid, tc.id, 1);
+    this.argAt(o, a);
+    const r = invoke1(h, p, a);
+    if (r === BLOCK || !this.shortExit(p, tc, r, a)) return this.shortOther(p, tc, r, [a]);
+    return r;
+  }
+
+  call2(p: Process, tc: TraceCall, h: AnyHandler, gated: boolean, a: unknown, b: unknown): number {
+    if (!this.short(tc)) {
+      const v = this.v2;
+      v[0] = a;
+      v[1] = b;
+      return this.call(p, p, 0, tc, h, v, gated);
+    }
+    const o = this.shortEnter(p.pid, tc.id, 2);
+    this.argAt(o, a);
+    this.argAt(o + 8, b);
+    const r = invoke2(h, p, a, b);
+    if (r === BLOCK || !this.shortExit(p, tc, r, tc.retParam === 0 ? a : b)) return this.shortOther(p, tc, r, [a, b]);
+    return r;
+  }
+
+  call3(p: Process, tc: TraceCall, h: AnyHandler, gated: boolean, a: unknown, b: unknown, c: unknown): number {
+    if (!this.short(tc)) {
+      const v = this.v3;
+      v[0] = a;
+      v[1] = b;
+      v[2] = c;
+      return this.call(p, p, 0, tc, h, v, gated);
+    }
+    const o = this.shortEnter(p.pid, tc.id, 3);
+    this.argAt(o, a);
+    this.argAt(o + 8, b);
+    this.argAt(o + 16, c);
+    const r = invoke3(h, p, a, b, c);
+    const rp = tc.retParam;
+    if (r === BLOCK || !this.shortExit(p, tc, r, rp === 0 ? a : rp === 1 ? b : c)) return this.shortOther(p, tc, r, [a, b, c]);
+    return r;
+  }
+
+  call4(p: Process, tc: TraceCall, h: AnyHandler, gated: boolean, a: unknown, b: unknown, c: unknown, d: unknown): number {
+    if (!this.short(tc)) {
+      const v = this.v4;
+      v[0] = a;
+      v[1] = b;
+      v[2] = c;
+      v[3] = d;
+      return this.call(p, p, 0, tc, h, v, gated);
+    }
+    const o = this.shortEnter(p.pid, tc.id, 4);
+    this.argAt(o, a);
+    this.argAt(o + 8, b);
+    this.argAt(o + 16, c);
+    this.argAt(o + 24, d);
+    const r = invoke4(h, p, a, b, c, d);
+    const rp = tc.retParam;
+    if (r === BLOCK || !this.shortExit(p, tc, r, rp === 0 ? a : rp === 1 ? b : rp === 2 ? c : d)) return this.shortOther(p, tc, r, [a, b, c, d]);
+    return r;
+  }
+
+  /** Whether this call of `p` goes the short way (see call0). */
+  private short(tc: TraceCall): boolean {
+    // (below SOFT_BYTES, no call waits for the reader first: `gated` changes nothing)
+    return tc.plain && !this.timed && !this.summary && !this.closed && this.lost === 0 && this.queued < SOFT_BYTES &&
+      (this.mask === null || this.mask[tc.id] !== 0);
+  }
+
+  /**
+   * The short path's entry: a CALL record begun with room for its exit (the result's
+   * capture), held as enter() holds it; returns where its n args go (the caller writes them).
+   */
+  private shortEnter(pid: number, call: number, n: number): number {
+    if (this.held) this.flushHeld();
+    this.rec = this.pos;
+    this.ensure(HEADER_BYTES + 14 + 8 * n + 2 + 10 + 8);
+    const b = this.buf;
+    const dv = this.dv;
+    const at = this.rec;
+    dv.setUint32(at, 0, true);
+    b[at + 4] = REC.CALL;
+    b[at + 5] = 0;
+    dv.setUint16(at + 6, call, true);
+    dv.setUint32(at + 8, pid, true);
+    dv.setInt32(at + 12, 0, true);
+    dv.setFloat64(at + 16, 0, true);
+    const o = at + HEADER_BYTES;
+    dv.setFloat64(o, 0, true);
+    dv.setInt32(o + 8, 0, true);
+    b[o + 12] = 0;
+    b[o + 13] = n;
+    b[o + 14 + 8 * n] = 0; // no captures at entry
+    this.pos = o + 15 + 8 * n;
+    this.held = true;
+    this.heldPid = pid;
+    this.heldTid = 0;
+    this.heldCall = call;
+    return o + 14;
+  }
+
+  /** An arg at `o` (room made), as args() writes it. */
+  private argAt(o: number, v: unknown): void {
+    const dv = this.dv;
+    if (typeof v === 'number') {
+      dv.setInt32(o, v, true);
+      dv.setInt32(o + 4, v < 0 ? -1 : 0, true);
+    } else if (typeof v === 'bigint') dv.setBigInt64(o, BigInt.asIntN(64, v), true);
+    else {
+      const x = Number(v) | 0;
+      dv.setInt32(o, x, true);
+      dv.setInt32(o + 4, x < 0 ? -1 : 0, true);
+    }
+  }
+
+  /**
+   * The short path's exit: completes the held entry in place (the result, and on success the
+   * result's capture from `ptr`) and queues it. False: something came between (the entry
+   * went out as an ENTER record, or the session was closed): the caller goes the general way.
+   */
+  private shortExit(p: Process, tc: TraceCall, r: number, ptr: unknown): boolean {
+    if (!this.held || this.heldPid !== p.pid || this.heldTid !== 0 || this.heldCall !== tc.id) return false;
+    this.held = false;
+    const at = this.rec;
+    const b = this.buf;
+    const dv = this.dv;
+    dv.setInt32(at + HEADER_BYTES + 8, r, true);
+    let o = this.pos;
+    const size = tc.retSize;
+    if (size === 0 || tc.returnsValue || r !== 0) b[o++] = 0;
+    else {
+      b[o] = 1;
+      b[o + 1] = tc.retParam;
+      const m = p.mem;
+      const from = Number(ptr) >>> 0;
+      if (m !== null && (from + size <= m.u8.length || readable(m, from, size))) {
+        const src = m.u8;
+        b[o + 2] = 0;
+        dv.setUint32(o + 3, size, true);
+        dv.setUint32(o + 7, size, true);
+        o += 11;
+        for (let k = 0; k < size; k++) b[o + k] = src[from + k]!;
+        o += size;
+      } else {
+        // as capture() marks a pointer it cannot read
+        b[o + 2] = CAP_FAULT;
+        dv.setUint32(o + 3, m === null ? 0 : size, true);
+        dv.setUint32(o + 7, 0, true);
+        o += 11;
+      }
+    }
+    this.pos = o;
+    this.commit();
+    if (this.queued >= this.pulseMark) this.askPulse(p);
+    return true;
+  }
+
+  /**
+   * PULSE_BYTES are queued: the traced process's fuel is spent (as isk-guard.ts's
+   * preemptSoon does), so that it calls preempt() at its next loop header or call, where
+   * the pulse lets the event loop turn and the reader's read be answered — a batch every
+   * PULSE_BYTES rather than every 0.5 ms of the process's CPU (the check's own pace): the
+   * reader, on a core of its own, is kept busy. A process without fuel (a JS process, a
+   * thread) is left alone.
+   */
+  private askPulse(p: Process): void {
+    this.pulseMark = Infinity;
+    const g = p.instance?.exports[FUEL_EXPORT];
+    if (g instanceof WebAssembly.Global) g.value = 0;
+  }
+
+  /** The short path's call slept (BLOCK) or its exit could not be completed in place. */
+  private shortOther(p: Process, tc: TraceCall, r: number, args: Args): number {
+    if (r === BLOCK) {
+      if (this.held) this.flushHeld(); // it sleeps: its entry is there for the reader
+      this.open.set(p, { pid: p.pid, t0: 0, entered: true });
+      return r;
+    }
+    this.exit(p, 0, tc, args, r, 0, false);
+    return r;
   }
 
   /** A later attempt of a call that slept (the gate's slow import). */
@@ -546,6 +771,7 @@ export class TraceSession {
       for (let k = 0; k < caps.length; k++) this.capture(p, tc, caps[k]!, args, retVal);
     }
     this.commit();
+    if (this.queued >= this.pulseMark) this.askPulse(p);
   }
 
   /**
@@ -864,6 +1090,60 @@ export class TraceSession {
 /** Resolves at the next turn of the event loop. */
 function turn(): Promise<void> {
   return new Promise((r) => setImmediate(r));
+}
+
+/** Whether guest memory [from, from+size) can be read (check() refreshes views that memory.grow detached). */
+function readable(m: NonNullable<Process['mem']>, from: number, size: number): boolean {
+  try {
+    m.check(from, size);
+    return true;
+  } catch (e) {
+    if (e instanceof SysError) return false;
+    throw e;
+  }
+}
+
+// A handler's result, or the errno it threw (anything else it throws goes on: the process
+// ends, or a kernel bug), per arity.
+function invoke0(h: AnyHandler, p: Process): number {
+  try {
+    return h(p);
+  } catch (e) {
+    if (e instanceof SysError) return e.errno;
+    throw e;
+  }
+}
+function invoke1(h: AnyHandler, p: Process, a: unknown): number {
+  try {
+    return h(p, a);
+  } catch (e) {
+    if (e instanceof SysError) return e.errno;
+    throw e;
+  }
+}
+function invoke2(h: AnyHandler, p: Process, a: unknown, b: unknown): number {
+  try {
+    return h(p, a, b);
+  } catch (e) {
+    if (e instanceof SysError) return e.errno;
+    throw e;
+  }
+}
+function invoke3(h: AnyHandler, p: Process, a: unknown, b: unknown, c: unknown): number {
+  try {
+    return h(p, a, b, c);
+  } catch (e) {
+    if (e instanceof SysError) return e.errno;
+    throw e;
+  }
+}
+function invoke4(h: AnyHandler, p: Process, a: unknown, b: unknown, c: unknown, d: unknown): number {
+  try {
+    return h(p, a, b, c, d);
+  } catch (e) {
+    if (e instanceof SysError) return e.errno;
+    throw e;
+  }
 }
 
 function invoke(h: AnyHandler, p: Process, args: Args): number {

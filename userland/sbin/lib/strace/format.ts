@@ -57,8 +57,13 @@ interface Shape {
   retParam: number;
   /** -e trace=: shown (worked out once: the filter does not change). */
   shown: boolean;
-  /** Its -c row (made at its first call). */
-  stat: Stat | null;
+  /** Its -c row (made at its first call; NO_STAT before: a field that is never null keeps one map). */
+  stat: Stat;
+  /**
+   * Printed by printSimple: every param shown a number (signed, unsigned, hex), nothing
+   * captured but the result (a u32 or u64, or none) — getppid, fd_close, umask's kin.
+   */
+  simple: boolean;
   /** Per param in `all`: how the pair path prints it (see Formatter.pair). */
   quick: (((n: number) => string) | null)[];
   scalar: (Scalar | null)[];
@@ -408,6 +413,7 @@ export class Formatter implements Sink {
     if (!sh.shown) return true;
     if (!sh.fast) return false;
     const end = c + dv.getUint32(c, true);
+    if (sh.simple && this.bytesOut !== null && this.plainLines && this.printSimple(dv, b, sh, c, end)) return true;
     let o = c + HEADER;
     const t0 = dv.getFloat64(o, true);
     const result = dv.getInt32(o + 8, true);
@@ -424,6 +430,82 @@ export class Formatter implements Sink {
     // the entry's time is its t0 (the ENTER record's header time)
     if (this.bytesOut !== null) this.printCallBytes(dv, b, sh, c, t0, t0, result, argsAt, n);
     else this.printCall(dv, b, sh, c, t0, t0, result, argsAt, n);
+    return true;
+  }
+
+  /** No -T, -t, -r: a line is its prefix, the call and its result. */
+  private get plainLines(): boolean {
+    return this.o.timing !== true && (this.o.stamps ?? 0) === 0 && this.o.relative !== true;
+  }
+
+  /**
+   * A CALL record of a `simple` shape (numbers only, the result its one capture), printed
+   * as printCallBytes prints it, by a function small enough for V8 to compile early and
+   * keep compiled: the commonest line of a trace (a null call, a close) in a few dozen
+   * instructions. False: the record is not as expected (captures other than the result):
+   * printed the general way.
+   */
+  private printSimple(dv: DataView, b: Uint8Array, sh: Shape, c: number, end: number): boolean {
+    const n = b[c + HEADER + 13]!;
+    const argsAt = c + HEADER + 14;
+    let q = argsAt + 8 * n;
+    if (q + 2 > end || b[q] !== 0) return false; // captures at entry
+    const k = b[q + 1]!;
+    q += 2;
+    const rp = sh.retParam;
+    let lenR = -1; // the result's capture: its length, -1 none or unreadable
+    if (k === 1) {
+      if (q + 10 > end || b[q] !== rp) return false;
+      const len = dv.getUint32(q + 6, true);
+      if (q + 10 + len !== end) return false;
+      if ((b[q + 1]! & 1) === 0) lenR = len;
+      q += 10;
+    } else if (k !== 0 || q !== end) return false;
+    const result = dv.getInt32(c + HEADER + 8, true);
+    const info = sh.info;
+    const st = sh.stat !== NO_STAT ? sh.stat : (sh.stat = this.statOf(info.name));
+    st.calls++;
+    if (info.returnsValue ? result < 0 : result !== 0) st.errors++;
+    const ms = dv.getFloat64(c + 16, true) - dv.getFloat64(c + HEADER, true);
+    if (!Number.isNaN(ms)) st.ms += ms;
+    if (this.o.summary) return true;
+    const o = this.bytesOut!;
+    const pfx = this.prefix(dv.getUint32(c + 8, true), dv.getInt32(c + 12, true));
+    if (pfx !== '') o.str(pfx);
+    o.bytes(sh.nameOpen);
+    const all = sh.all;
+    const qk = sh.quickKind;
+    for (let j = 0; j < all.length; j++) {
+      if (j > 0) {
+        o.byte(0x2c);
+        o.byte(0x20);
+      }
+      const i = all[j]!;
+      const lo = i < n ? dv.getInt32(argsAt + 8 * i, true) : 0;
+      const kind = qk[j]!;
+      if (kind === 1) o.int(lo);
+      else if (kind === 2) o.int(lo >>> 0);
+      else o.str(hexLo(lo));
+    }
+    o.byte(0x29);
+    o.byte(0x20);
+    o.byte(0x3d);
+    o.byte(0x20);
+    if (info.returnsValue) o.int(result);
+    else if (result === -2) o.str('? ERESTARTSYS (To be restarted if SA_RESTART is set)');
+    else if (result !== 0) {
+      o.str('-1 ');
+      o.str(N.errnoName(result));
+      o.str(' (');
+      o.str(N.errnoText(result));
+      o.byte(0x29);
+    } else if (rp < 0 || lenR < 4) o.byte(0x30);
+    else {
+      const v = dv.getUint32(q, true);
+      if (lenR >= 8 && dv.getUint32(q + 4, true) !== 0) o.str(dv.getBigUint64(q, true).toString());
+      else o.int(v);
+    }
+    o.byte(10);
     return true;
   }
 
@@ -479,7 +561,7 @@ export class Formatter implements Sink {
     }
     const time = dv.getFloat64(x + 16, true);
     const ms = Number.isNaN(t0) ? NaN : time - t0;
-    const st = sh.stat ?? (sh.stat = this.statOf(info.name));
+    const st = sh.stat !== NO_STAT ? sh.stat : (sh.stat = this.statOf(info.name));
     st.calls++;
     if (info.returnsValue ? result < 0 : result !== 0) st.errors++;
     if (!Number.isNaN(ms)) st.ms += ms;
@@ -514,7 +596,7 @@ export class Formatter implements Sink {
     const info = sh.info;
     const time = dv.getFloat64(x + 16, true);
     const ms = Number.isNaN(t0) ? NaN : time - t0;
-    const st = sh.stat ?? (sh.stat = this.statOf(info.name));
+    const st = sh.stat !== NO_STAT ? sh.stat : (sh.stat = this.statOf(info.name));
     st.calls++;
     if (info.returnsValue ? result < 0 : result !== 0) st.errors++;
     if (!Number.isNaN(ms)) st.ms += ms;
@@ -643,8 +725,12 @@ export class Formatter implements Sink {
    * first output) and from its exit, hidden lengths and ret_* results left out.
    */
   private shape(call: number): Shape {
-    let sh = call < this.shapes.length ? this.shapes[call]! : null;
-    if (sh !== null) return sh;
+    const sh = this.shapes[call];
+    return sh !== undefined && sh !== null ? sh : this.makeShape(call);
+  }
+
+  private makeShape(call: number): Shape {
+    let sh: Shape;
     const info = this.info(call);
     const first = info.kinds.findIndex((k) => OUT_KINDS.has(k));
     const split = first < 0 ? info.kinds.length : first;
@@ -656,7 +742,7 @@ export class Formatter implements Sink {
     sh = {
       info, before, after, custom, all: [...before, ...after],
       fast: custom === null && !info.kinds.includes('sockaddr') && info.kinds.length <= MAX_FAST_PARAMS,
-      retParam: info.kinds.findIndex((k) => k.startsWith('ret_')), shown: this.shown(info.name), stat: null,
+      retParam: info.kinds.findIndex((k) => k.startsWith('ret_')), shown: this.shown(info.name), stat: NO_STAT, simple: false,
       quick: [], scalar: [], struct: [], pointer: [], iov: [], bytes: [],
       nameOpen: ASCII.encode(info.name + '('), quickKind: [], quoted: [], stat2: [],
     };
@@ -673,6 +759,9 @@ export class Formatter implements Sink {
       sh.quoted.push(kind === 'path' ? 1 : BYTES[kind] === quoteCut ? 2 : 0);
       sh.stat2.push(kind === 'ostat' ? 1 : kind === 'ofilestat' ? 2 : 0);
     }
+    const rk = sh.retParam >= 0 ? info.kinds[sh.retParam]! : '';
+    sh.simple = sh.fast && sh.quickKind.every((q) => q !== 0) && (rk === '' || rk === 'ret_fd' || rk === 'ret_size' || rk === 'ret_u32' ||
+      rk === 'ret_pid' || rk === 'ret_u64') && info.kinds.every((k, i) => i === sh!.retParam || SCALARS[k] !== undefined);
     if (call < this.shapes.length) this.shapes[call] = sh;
     return sh;
   }
@@ -793,6 +882,8 @@ const HEADER = 24;
 /** Params per call the pair path keeps captures for (u8 param numbers: all). */
 const MAX_FAST_PARAMS = 256;
 const NO_ARGS: bigint[] = [];
+/** A Shape's -c row before its first call (never counted into: replaced by the real one). */
+const NO_STAT: Stat = { calls: 0, errors: 0, ms: 0 };
 
 const ASCII = new TextEncoder();
 /** QUICK's kinds for printCallBytes: 1 signed decimal, 2 unsigned, 3 hex (hexLo). */

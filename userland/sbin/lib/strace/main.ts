@@ -137,20 +137,67 @@ async function main(): Promise<void> {
       die(`Can't fopen '${o.out}': ${errText(e)}`);
     }
   }
-  // The lines of one read's records, as bytes (out.ts), written at once (one write per read)
-  const lines = new LineBytes();
-  const flush = (): void => {
-    let b = lines.view();
+  // The lines of one read's records, as bytes (out.ts), written at once (one write per
+  // read). Two buffers: one read's lines go out in an asynchronous write while the next
+  // read's are made, so that strace asks the kernel for nothing it must wait for between
+  // two reads (each request is answered when the kernel's event loop turns: docs/tools.md,
+  // "strace", "How it works"). At most one write is in flight.
+  const buffers = [new LineBytes(), new LineBytes()] as const;
+  let lines: LineBytes = buffers[0];
+  /** The other buffer's write, while it is in flight. */
+  let inFlight: Promise<void> | null = null;
+  let writeError: unknown = null;
+  /** Notes (stderr) that came while a write was in flight: after `at` bytes of the buffer. */
+  let deferred: { at: number; line: string }[] = [];
+  const writeSync = (fd: number, bytes: Uint8Array): void => {
+    let b = bytes;
     while (b.length > 0) {
-      const n = isokernel.write(outFd, b);
+      const n = isokernel.write(fd, b);
       if (n <= 0) break;
       b = b.subarray(n);
     }
+  };
+  /** Writes the current buffer now (no write may be in flight). */
+  const flush = (): void => {
+    writeSync(outFd, lines.view());
     lines.clear();
   };
   const notes = (line: string): void => {
-    flush();
-    isokernel.write(2, line);
+    if (inFlight === null && deferred.length === 0) {
+      flush();
+      isokernel.write(2, line);
+    } else deferred.push({ at: lines.n, line }); // after the lines before it, once the write in flight is done (send)
+  };
+  /** Waits for the write in flight (its error, if it failed, is thrown here). */
+  const drain = async (): Promise<void> => {
+    while (inFlight !== null) await inFlight;
+    if (writeError !== null) throw writeError;
+  };
+  /** The current buffer's lines go out, asynchronously: the next lines go into the other buffer. */
+  const send = async (): Promise<void> => {
+    await drain();
+    if (deferred.length > 0) {
+      // notes among the lines: everything in order, at once (rare: attach, detach, lost records)
+      const view = lines.view();
+      let from = 0;
+      for (const d of deferred) {
+        writeSync(outFd, view.subarray(from, d.at));
+        isokernel.write(2, d.line);
+        from = d.at;
+      }
+      deferred = [];
+      writeSync(outFd, view.subarray(from));
+      lines.clear();
+      return;
+    }
+    if (lines.n === 0) return;
+    const full = lines;
+    lines = full === buffers[0] ? buffers[1] : buffers[0];
+    fmt.writeBytesTo(lines);
+    inFlight = isokernel.promises.write(outFd, full.view()).then(
+      () => { full.clear(); inFlight = null; },
+      (e: unknown) => { writeError = e; inFlight = null; },
+    );
   };
   let filter: ((name: string) => boolean) | null = null;
   const options = { timing: o.timing, stamps: o.stamps, relative: o.relative, verbose: o.verbose, summary: o.summary, filter: o.filter === null ? null : (name: string) => filter!(name) };
@@ -224,12 +271,15 @@ async function main(): Promise<void> {
   const schema = fmt.streamSchema;
   if (schema !== null && !o.summary && process.env.STRACE_NO_WARMUP === undefined) {
     flush();
-    const wf = new Formatter(options, () => {}, () => {});
-    wf.writeBytesTo(lines);
-    wf.push({ type: 'schema', pid: 0, tid: 0, time: 0, schema });
-    warmUp(wf, schema.calls, () => {
+    const warmFormatter = (): Formatter => {
+      const wf = new Formatter(options, () => {}, () => {});
+      wf.writeBytesTo(lines);
+      wf.push({ type: 'schema', pid: 0, tid: 0, time: 0, schema });
+      return wf;
+    };
+    warmUp(warmFormatter(), schema.calls, () => {
       lines.clear(); // the warm-up's lines go nowhere
-    });
+    }, warmFormatter);
     // V8 compiles on other threads: a moment for the last of it, before the real stream
     await new Promise((r) => setTimeout(r, WARM_PAUSE_MS));
   }
@@ -250,14 +300,26 @@ async function main(): Promise<void> {
     process.on('SIGINT', () => {});
   }
 
+  // Each descriptor's next read is asked for before its last one is formatted: it is there
+  // to be answered at the kernel's next turn of its event loop, while strace works. Reads go
+  // into two buffers by turns (a new array per read cost more than formatting its records:
+  // V8 allocates and copies 256 KiB out of shared memory slowly).
   await Promise.all(fds.map(async (fd, k) => {
+    const into = [new Uint8Array(READ_BYTES), new Uint8Array(READ_BYTES)] as const;
+    let turn = 0;
+    let next = isokernel.promises.readInto(fd, into[0]);
     for (;;) {
-      const b = await isokernel.promises.read(fd, READ_BYTES);
-      if (b.length === 0) return;
-      feed(k, b);
+      const n = await next;
+      if (n === 0) return;
+      const b = into[turn]!.subarray(0, n);
+      turn ^= 1;
+      next = isokernel.promises.readInto(fd, into[turn]!);
+      parsers[k]!.feedTo(b, fmt);
+      await send();
     }
   }));
-  flush();
+  await send();
+  await drain();
   if (o.summary) {
     lines.str(summaryTable(fmt.stats));
     flush();

@@ -182,6 +182,6 @@ export const CLASSES: Readonly<Record<string, readonly string[]>> = {
   clock: ['clock_res_get', 'clock_time_get'],
   creds: ['getids', 'umask'],
   ipc: ['pipe'],
-  desc: ['pipe', 'poll_oneoff', 'dup', 'dup2', 'dupfd'],
+  desc: ['pipe', 'poll_oneoff', 'dup', 'dup2', 'dupfd', 'fd_next'],
   file: ['spawn', 'path_symlink'],
 };

@@ -72,8 +72,9 @@ export interface Sink {
 const CALL = 11;
 
 /**
- * Captures are views into the bytes fed: the caller must not reuse a chunk it fed (the
- * strace program reads each into a new buffer).
+ * Nothing a Parser returns or keeps refers to the bytes fed (captures are copies; what is
+ * left of a record, too): a caller may read into the same buffer again once a feed has
+ * returned (the strace program reads into two buffers by turns).
  */
 export class Parser {
   private buf: Uint8Array = new Uint8Array(0);
@@ -143,9 +144,10 @@ export class Parser {
       if (buf[off + 4] === CALL && size > HEADER_BYTES && sink.call(dv, buf, off)) off += size;
       else off = other(dv, buf, off, size, sink);
     }
-    // a view of what is left (no compare here: V8 compiles this loop on stack, and code after
-    // it that never ran before would throw the compiled loop away at every call)
-    this.buf = buf.subarray(off);
+    // a copy of what is left (a record's first bytes: the caller may reuse its buffer). No
+    // compare here: V8 compiles this loop on stack, and code after it that never ran before
+    // would throw the compiled loop away at every call
+    this.buf = buf.slice(off);
   }
 
   /** Bytes of an unfinished record (at EOF: a cut stream). */
@@ -207,7 +209,7 @@ function splitCall(dv: DataView, at: number, size: number): [TraceRecord, TraceR
     for (let i = 0; i < k; i++) {
       const len = dv.getUint32(o + 6, true);
       if (o + 10 + len > end) throw new Error('trace stream: bad call record');
-      m.set(dv.getUint8(o), { flags: dv.getUint8(o + 1), full: dv.getUint32(o + 2, true), data: new Uint8Array(dv.buffer, dv.byteOffset + o + 10, len) });
+      m.set(dv.getUint8(o), { flags: dv.getUint8(o + 1), full: dv.getUint32(o + 2, true), data: new Uint8Array(dv.buffer, dv.byteOffset + o + 10, len).slice() });
       o += 10 + len;
     }
     return m;
@@ -242,7 +244,7 @@ function decode(dv: DataView, at: number, size: number): TraceRecord {
       const full = dv.getUint32(o + 2, true);
       const len = dv.getUint32(o + 6, true);
       o += 10;
-      m.set(param, { flags, full, data: new Uint8Array(dv.buffer, dv.byteOffset + o, len) });
+      m.set(param, { flags, full, data: new Uint8Array(dv.buffer, dv.byteOffset + o, len).slice() });
       o += len;
     }
     return m;

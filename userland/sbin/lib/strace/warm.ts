@@ -29,6 +29,8 @@ const PID = 2;
 const CALLS: readonly string[] = [
   'fd_write', 'fd_read', 'getppid', 'getpid', 'fstat', 'fd_close', 'clock_time_get', 'fd_seek', 'fd_filestat_get',
   'fd_fdstat_get', 'path_filestat_get', 'fd_prestat_get', 'fstatat', 'path_open', 'sched_yield', 'poll_oneoff',
+  // numbers only, unsigned ones among them (Formatter.printSimple's every branch)
+  'memory_grow', 'alarm', 'fd_next', 'args_get', 'environ_get',
 ];
 
 /** Bytes of the fixed-size captures (the kernel's KINDS in trace/calls.ts); ret_* are results. */
@@ -91,6 +93,11 @@ function iov(data: Uint8Array, len: number): Uint8Array {
   return b;
 }
 
+/** Counts the records with a 64-bit value: every other one (or fourth) is past 2^32. */
+let wide = 0;
+/** Counts the records with data: text and binary by turns. */
+let alt = 0;
+
 /** A CALL record of `info` (call id `id`) that returns `result` (an errno; 0 success). */
 function callRecord(o: Out, id: number, info: CallInfo, result: number, pid: number, n: number): void {
   const kinds = info.kinds;
@@ -122,8 +129,9 @@ function callRecord(o: Out, id: number, info: CallInfo, result: number, pid: num
   const outs: [number, Uint8Array][] = [];
   for (let i = 0; i < kinds.length; i++) {
     const k = kinds[i]!;
-    if (IN_BYTES.has(k)) ins.push([i, k === 'path' ? TEXT.subarray(0, 5) : (n & 1) === 0 ? TEXT : BINARY]);
-    else if (k === 'iov') ins.push([i, iov((n & 1) === 0 ? TEXT : BINARY, TEXT.length)]);
+    // text and binary bytes by turns, for each call (n's parity would give a call always the same)
+    if (IN_BYTES.has(k)) ins.push([i, k === 'path' ? TEXT.subarray(0, 5) : (alt++ & 1) === 0 ? TEXT : BINARY]);
+    else if (k === 'iov') ins.push([i, iov((alt++ & 1) === 0 ? TEXT : BINARY, TEXT.length)]);
     else if (k === 'sigact' || k === 'sigset' || k === 'rlimit') ins.push([i, new Uint8Array(FIXED[k]!)]);
     else if (result === 0 && k === 'oiov') outs.push([i, iov(TEXT, 4096)]);
     else if (result === 0 && k === 'obuf') outs.push([i, TEXT]);
@@ -131,9 +139,12 @@ function callRecord(o: Out, id: number, info: CallInfo, result: number, pid: num
       const b = new Uint8Array(FIXED[k]!);
       const bdv = new DataView(b.buffer);
       if (k.startsWith('ret_')) bdv.setUint32(0, k === 'ret_size' ? TEXT.length : 3 + (n & 7), true);
+      // a 64-bit result past 2^32 now and then (a clock's time): printed from a bigint
+      if (k.startsWith('ret_') && b.length >= 8 && (wide++ & 1) === 1) bdv.setUint32(4, 0x17b, true);
       if (k === 'ostat') {
         bdv.setUint32(20, 0o20666, true);
         bdv.setUint32(32, n & 0xff, true);
+        if ((wide++ & 3) === 3) bdv.setUint32(36, 1, true); // a size past 4 GiB
       }
       outs.push([i, b]);
     }
@@ -161,12 +172,19 @@ function plainRecord(o: Out, type: number, pid: number, body: (o: Out) => void):
   o.dv.setUint32(at, o.n - at, true);
 }
 
+/** The last batches of the warm-up go each to a Formatter of its own (warmUp's `fresh`). */
+const FRESH_BATCHES = 4;
+
 /**
  * Formats WARM_RECORDS made-up records through `fmt` (a Formatter of the warm-up's own,
  * made like the real one; its output dropped by `batchDone`, called after each batch).
- * `calls`: the schema's calls (ids by place).
+ * `calls`: the schema's calls (ids by place). `fresh`, if given, makes more Formatters like
+ * `fmt`: the last batches go each to a new one, so that what a Formatter does at a call's
+ * first record (its printing plan, its -c row) also runs once V8 has begun to record how
+ * the code is used — else the real stream's first records meet compiled code that never saw
+ * that branch, and V8 throws the code away to compile it again.
  */
-export function warmUp(fmt: Formatter, calls: readonly CallInfo[], batchDone: () => void): void {
+export function warmUp(fmt: Formatter, calls: readonly CallInfo[], batchDone: () => void, fresh?: () => Formatter): void {
   const o = new Out();
   let n = 0;
   const ids = CALLS.map((name) => calls.findIndex((c) => c.name === name)).filter((id) => id >= 0);
@@ -192,9 +210,11 @@ export function warmUp(fmt: Formatter, calls: readonly CallInfo[], batchDone: ()
   });
   const batch = o.b.slice(0, o.n);
   const parser = new Parser();
-  for (let done = 0; done < WARM_RECORDS; done += n) {
+  const batches = Math.ceil(WARM_RECORDS / n);
+  for (let k = 0; k < batches; k++) {
+    const f = fresh !== undefined && k >= batches - FRESH_BATCHES ? fresh() : fmt;
     // a fresh Uint8Array each time, as a read gives
-    parser.feedTo(batch.slice(), fmt);
+    (f === fmt ? parser : new Parser()).feedTo(batch.slice(), f);
     batchDone();
   }
 }
