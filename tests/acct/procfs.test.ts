@@ -16,7 +16,8 @@ after(async () => {
 
 describe('procfs', () => {
   it('procfs-stat: /proc/PID/stat has the 52 fields of proc(5), comm in parentheses, times in ticks', async () => {
-    const r = await sh(k, 'sleep 5 & cat /proc/$!/stat; cat /proc/self/stat; kill $!');
+    // the sleeper is read once it sleeps (a loaded machine may not have run it that far yet)
+    const r = await sh(k, 'sleep 5 & until grep -q "^State:.S" /proc/$!/status; do sleep 0.01; done; cat /proc/$!/stat; cat /proc/self/stat; kill $!');
     assert.equal(r.status, 0, r.err);
     const [sleeper, self] = r.out.trim().split('\n');
     for (const line of [sleeper!, self!]) {

@@ -228,8 +228,9 @@ export function syscallAccounting(): boolean {
 /**
  * For a call of `nr` on the wrapper's slow path, the `n`th of the running slice: whether it
  * is to be timed, and the value of n at which the next call takes the slow path. Timed: a
- * name's first EXACT_CALLS calls by the process, then one in ~SAMPLE_EVERY (a slice's first
- * call with that chance, and at random intervals within a slice).
+ * name's first EXACT_CALLS calls by the process, then about one per SAMPLE_NS of the name's
+ * typical time (sampleEvery; a slice's first call with that chance, and at random intervals
+ * within a slice).
  */
 export function sliceCall(a: Accounting, nr: number, n: number): { time: boolean; next: number } {
   const made = a.calls(nr) + n;

@@ -74,7 +74,8 @@ function stateOf(p: Process): SchedState {
  * Fuel counts loop iterations and calls, not time, and preempt() sizes it from the pace it
  * has seen: a process that turns from a tight loop to a loop of slow syscalls could run for
  * seconds on the fuel it was given. So the syscall path, on the calls it times anyway (about
- * one in 256, and a slice's first call of each name: syscall/dispatch.ts), asks here whether the process has held the event
+ * one per 0.25 ms of that call's time, and a slice's first call of each name: acct/acct.ts,
+ * sampleEvery; syscall/dispatch.ts), asks here whether the process has held the event
  * loop past its tick; if so its fuel is spent now, and the next loop header or call calls
  * preempt(). (A function with loops reloads the fuel from the global after every call.)
  */
