@@ -10,6 +10,7 @@ import { Kernel, type MountSpec, type SpawnOptions } from '../../src/kernel/kern
 import type { FaultRecord } from '../../src/kernel/proc/fault.ts';
 import type { ExitStatus } from '../../src/kernel/proc/process.ts';
 import { kernelBug } from '../../src/kernel/trace/channels.ts';
+import type { NetworkOptions } from '../../src/kernel/net/stack.ts';
 
 export interface Spawn {
   program: string | Uint8Array;
@@ -22,6 +23,10 @@ export interface Spawn {
 export interface Plan {
   mounts: { path: string; spec: MountSpec }[];
   steps: Spawn[][];
+  /** The kernel's network policy (default: an embedded kernel's, any egress). */
+  network?: NetworkOptions;
+  /** Log records (which go to the host's stderr while no reader attaches) are dropped instead. */
+  quietLog?: boolean;
 }
 
 export interface Outcome {
@@ -53,7 +58,8 @@ kernelBug.subscribe((m) => {
 });
 process.on('unhandledRejection', (e) => escaped.push(e instanceof Error ? e.stack ?? e.message : String(e)));
 
-const kernel = await Kernel.boot({});
+const kernel = await Kernel.boot(plan.network ? { network: plan.network } : {});
+if (plan.quietLog) kernel.log.sink = () => {};
 for (const m of plan.mounts) kernel.mount(m.path, m.spec);
 const steps: Outcome[][] = [];
 for (const step of plan.steps) {

@@ -58,6 +58,17 @@ export class FdTable {
     return this.count;
   }
 
+  /**
+   * Whether `n` new descriptors fit: free numbers below the limit. Descriptors at or above
+   * a lowered limit stay open but take no room below it, so `size` alone cannot say.
+   */
+  hasRoom(n = 1): boolean {
+    if (this.count + n <= this.limit) return true; // even if every open one were below the limit
+    let free = 0;
+    for (let fd = 0; fd < this.limit; fd++) if (this.entries[fd] === undefined && ++free >= n) return true;
+    return false;
+  }
+
   /** Installs `file` at the lowest free number ≥ min. EMFILE when none is below the limit. */
   install(file: OpenFile, rightsBase: number, rightsInheriting: number, preopen: string | null = null, min = 0,
     dropped = 0, cloexec = false): number {
@@ -104,11 +115,12 @@ export class FdTable {
 
   /**
    * dup / F_DUPFD: a new descriptor ≥ min for the same description, close-on-exec as asked.
-   * EBADF (fd not open, min out of range), EMFILE.
+   * EBADF (fd not open), EINVAL (min negative or at least the limit: POSIX's and Linux's
+   * errno for F_DUPFD), EMFILE (no number free from min up to the limit).
    */
   dup(fd: number, min = 0, cloexec = false): number {
     const e = this.get(fd);
-    if (min < 0 || min >= this.limit) fail(min < 0 ? E.INVAL : E.MFILE);
+    if (min < 0 || min >= this.limit) fail(E.INVAL);
     return this.install(e.file, e.rightsBase, e.rightsInheriting, e.preopen, min, e.dropped, cloexec);
   }
 
@@ -128,7 +140,12 @@ export class FdTable {
   inheritFrom(parent: FdTable): void {
     for (let fd = 0; fd < parent.entries.length; fd++) {
       const e = parent.entries[fd];
-      if (e && !e.cloexec && fd < this.limit) this.setAt(fd, { ...e });
+      if (!e || e.cloexec) continue;
+      // Also at or above the limit (a lowered RLIMIT_NOFILE): fork and execve keep those.
+      e.file.refs++;
+      if (this.entries[fd] === undefined) this.count++;
+      else release(this.entries[fd]!);
+      this.entries[fd] = { ...e };
     }
   }
 

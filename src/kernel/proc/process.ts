@@ -206,6 +206,16 @@ export class Process {
     return BLOCK;
   }
 
+  /**
+   * block() for a short wait no caught signal may cut short (the handler runs when the call
+   * returns): for calls that never sleep on Linux, which programs do not retry on EINTR. A
+   * fatal signal or a stop still acts at once (the gate's slow path).
+   */
+  blockThrough(until: Promise<unknown>): number {
+    this.waitFor = until;
+    return BLOCK;
+  }
+
   /** Whether the gate must look at this process's signals when a syscall returns. */
   needsAttention(): boolean {
     return this.pendingKill !== 0 || this.stopped || this.sig.deliverable() !== 0 || this.sig.suspendMask !== null;

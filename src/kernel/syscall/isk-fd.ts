@@ -31,7 +31,7 @@ export function iskFdSyscalls(k: Kernel): SyscallTable {
         const m = p.mem!;
         m.check(out, 8);
         if (flags & ~(CLOEXEC | FDFLAGS.NONBLOCK)) fail(E.INVAL);
-        if (p.fds.size + 2 > p.fds.limit) fail(E.MFILE);
+        if (!p.fds.hasRoom(2)) fail(E.MFILE);
         const [r, w] = Pipe.create(flags & FDFLAGS.NONBLOCK);
         const cloexec = (flags & CLOEXEC) !== 0;
         const rfd = p.fds.install(r, RIGHTS_STREAM & ~RIGHTS.FD_WRITE, 0, null, 0, 0, cloexec);

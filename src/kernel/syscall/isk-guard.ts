@@ -188,7 +188,10 @@ export function iskGuardSyscalls(k: Kernel): SyscallTable {
       s.rotated = now - s.sliceStartNs >= SLICE_NS;
       if (s.rotated) s.preemptions++;
       p.restart = true;
-      return p.block(runQueue.wait(p, s, !s.rotated));
+      // Never EINTR: preempt() returns fuel, whatever woke it. (Its first attempt may come in a
+      // retry, with a caught signal pending — a traced process's call held for its tracer's
+      // reader, then woken by the signal: block() would throw EINTR, taken as the new fuel.)
+      return p.blockThrough(runQueue.wait(p, s, !s.rotated));
     },
   };
   const memoryGrow: SyscallDef = {

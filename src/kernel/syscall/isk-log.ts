@@ -18,7 +18,7 @@ export const LOG_WRITE_MAX = 8 * LINE_MAX;
 function install(p: Process, make: () => OpenFile, rights: number, flags: number, out: number): number {
   p.mem!.check(out, 4);
   if (flags & ~(CLOEXEC | FDFLAGS.NONBLOCK)) fail(E.INVAL);
-  if (p.fds.size + 1 > p.fds.limit) fail(E.MFILE);
+  if (!p.fds.hasRoom()) fail(E.MFILE);
   const file = make();
   let fd: number;
   try {

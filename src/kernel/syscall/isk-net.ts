@@ -162,7 +162,10 @@ export function netCalls(k: Kernel) {
       st.op = w;
     }
     const r = s.opResult();
-    if (r === WOULD_BLOCK) return p.block(st.op ?? s.waitWritable());
+    // The host binds within the microtasks that run now (Node's 'listening'); Linux's bind and
+    // listen never sleep, so a caught signal meanwhile (SIGCHLD from a child that ends in
+    // those microtasks) must not end them with EINTR, which left the socket unable to listen.
+    if (r === WOULD_BLOCK) return p.blockThrough(st.op ?? s.waitWritable());
     if (r !== 0) fail(r);
     return 0;
   };
@@ -174,7 +177,7 @@ export function netCalls(k: Kernel) {
   const accept = (p: Process, s: Socket, flags: number): { fd: number; sock: Socket } | number => {
     if (s.type !== SOCK.STREAM) fail(E.NOTSUP);
     if (!s.listening) fail(E.INVAL);
-    if (p.fds.size >= p.fds.limit) fail(E.MFILE);
+    if (!p.fds.hasRoom()) fail(E.MFILE);
     const c = s.accept();
     if (c === WOULD_BLOCK) {
       if (s.nonblocking) fail(E.AGAIN);
@@ -272,7 +275,7 @@ export function iskNetSyscalls(k: Kernel): SyscallTable {
         const m = p.mem!;
         m.check(out, 8);
         const [t, flags] = typeFlags(type);
-        if (p.fds.size + 2 > p.fds.limit) fail(E.MFILE);
+        if (!p.fds.hasRoom(2)) fail(E.MFILE);
         const [a, b] = k.net.pair(domain, t, protocol, flags & SOCK_NONBLOCK ? 4 : 0);
         const cloexec = (flags & SOCK_CLOEXEC) !== 0;
         const fa = install(p, a, cloexec);

@@ -259,7 +259,9 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
 
         const start = cwdArg !== null ? dirAt(p, p.cwd, cwdArg) : p.cwd;
         const found = k.exec.find(p.root, cwdAfter(p, start, actions), path, argv, search);
-        if (found instanceof Promise) return p.block(found);
+        // An uncached module compiles: a caught signal meanwhile waits for it (posix_spawn and
+        // execve have no EINTR, and no program retries them on it); a fatal one still acts.
+        if (found instanceof Promise) return p.blockThrough(found);
 
         let pg: number | null = null;
         if (flags & SPAWN.SETPGROUP && pgroup !== 0) {
@@ -289,7 +291,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
           const touched = new Set<number>();
           for (const a of actions) applyAction(p, c, a, touched, ends);
           if (ends.length > 0) {
-            if (p.fds.size + ends.length > p.fds.limit) fail(E.MFILE);
+            if (!p.fds.hasRoom(ends.length)) fail(E.MFILE);
             for (let i = 0; i < ends.length; i++) {
               const e = ends[i]!;
               m.dv.setInt32(e.at + PIPE_OUT, p.fds.install(e.file, e.rights, 0, null, 0, 0, true), true);
@@ -324,7 +326,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
         if ((flags & ~SPAWN.SEARCH) !== 0 || u(28) !== 0 || u(60) !== 0) fail(E.INVAL);
         const search = flags & SPAWN.SEARCH ? m.string(u(48), u(52)) : null;
         const found = k.exec.find(p.root, p.cwd, path, argv, search);
-        if (found instanceof Promise) return p.block(found);
+        if (found instanceof Promise) return p.blockThrough(found); // as spawn's
         throw new ExecImage(found, env);
       },
     },

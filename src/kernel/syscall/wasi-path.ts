@@ -68,7 +68,7 @@ export function pathSyscalls(k: Kernel): SyscallTable {
         const b = Number(base & 0x3fffffffn);
         const inh = Number(inheriting & 0x3fffffffn) & de.rightsInheriting;
         // Fail EMFILE before O_CREAT or O_TRUNC has changed anything.
-        if (p.fds.size >= p.fds.limit) fail(E.MFILE);
+        if (!p.fds.hasRoom()) fail(E.MFILE);
         const r = openAt(ns, scope(p), de.file.loc!, name, {
           follow: (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0,
           create: (oflags & OFLAGS.CREAT) !== 0,
