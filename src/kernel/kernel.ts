@@ -395,7 +395,7 @@ export class Kernel {
 
   /**
    * Posts `sig` to `t` (signal(7)): KILL, default terminate or core, and stop act at once
-   * (unless blocked); CONT continues; ignored signals are dropped; others become pending,
+   * (unless blocked); CONT continues; ignored signals are dropped unless blocked; others become pending,
    * and wake `t` from a blocking call when it may take them now. A signal to the running
    * process is acted on by the gate when its syscall returns.
    */
@@ -411,7 +411,9 @@ export class Kernel {
     } else if ((bit & STOP_SIGNALS) !== 0) {
       s.pending = (s.pending & ~sigbit(SIG.CONT)) >>> 0;
     }
-    if (s.ignores(sig)) return;
+    // Ignored signals are dropped — unless blocked: then they stay pending, as on Linux (the
+    // action may change before the unblock; POSIX leaves it open). Delivery skips them if not.
+    if (s.ignores(sig) && (s.mask & bit) === 0) return;
     if (t.stopped && sig !== SIG.CONT) {
       // A stopped process acts on nothing but KILL and CONT: the rest wait for SIGCONT.
       s.pending = (s.pending | bit) >>> 0;
