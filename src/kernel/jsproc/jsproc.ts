@@ -174,9 +174,8 @@ class JsProcess {
     };
     for (const l of this.lanes.values()) l.server.listen();
     const preopens: [number, string][] = [];
-    for (let fd = 3, seen = 0; fd < p.fds.limit && seen < p.fds.size && fd < 3 + 64; fd++) {
-      if (!p.fds.has(fd)) continue;
-      seen++;
+    // open descriptors only, also those above a lowered RLIMIT_NOFILE (fd_next's walk)
+    for (let fd = p.fds.nextOpen(3); fd >= 0 && fd < 3 + 64; fd = p.fds.nextOpen(fd + 1)) {
       const name = p.fds.get(fd).preopen;
       if (name !== null) preopens.push([fd, name]);
     }

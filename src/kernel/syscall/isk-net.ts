@@ -325,6 +325,7 @@ export function iskNetSyscalls(k: Kernel): SyscallTable {
         if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) fail(E.INVAL);
         m.check(out, 4);
         if (addr !== 0) {
+          if (lenPtr === 0) fail(E.FAULT); // an address with no length to say its room: Linux's EFAULT
           const room = m.u32(lenPtr);
           if (room > 0x7fffffff) fail(E.INVAL);
           m.check(addr, room);
@@ -382,6 +383,7 @@ export function iskNetSyscalls(k: Kernel): SyscallTable {
         const s = callSock(p, fd);
         m.check(out, 4);
         if (addr !== 0) { // checked before receiving, as accept's: a bad address must not lose the datagram
+          if (lenPtr === 0) fail(E.FAULT);
           const room = m.u32(lenPtr);
           if (room > 0x7fffffff) fail(E.INVAL);
           m.check(addr, room);

@@ -59,6 +59,8 @@ int main(void) {
   T(k_recvfrom(fd, WILD, 100, 0, 0, 0, &n), EFAULT);
   T(k_recvfrom(fd, buf, HUGE, 0, 0, 0, &n), EFAULT);
   T(k_recvfrom(fd, buf, 4, 0, buf, WILD, &n), EFAULT);
+  T(k_recvfrom(fd, buf, 4, 0, buf, 0, &n), EFAULT); /* an address, no length pointer: Linux's EFAULT */
+  T(k_accept(fd, buf, 0, 0, &n), EFAULT);
   T(k_getsockname(fd, WILD, &len), EINVAL); /* a room over 2^31 */
   len = 64;
   T(k_getsockname(fd, WILD, &len), EFAULT);
