@@ -27,6 +27,7 @@
 
 #define ARENA 8192
 #define MAX_FDS 24
+#include "fuzz_common.h"
 #define FUNCS 43
 
 static uint8_t arena[ARENA] __attribute__((aligned(16)));
@@ -34,35 +35,7 @@ static uint8_t names[ARENA] __attribute__((aligned(16)));
 static __wasi_iovec_t iovs[8];
 static __wasi_subscription_t subs[4];
 
-// ---- randomness (splitmix64) ----
-
-static uint64_t state;
-
-static uint64_t next(void) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-static uint32_t below(uint32_t n) {
-  return n ? (uint32_t)(next() % n) : 0;
-}
-
 // ---- arguments ----
-
-static I fds[MAX_FDS];
-static int nfds;
-static I last_closed = 1000;
-
-/** A descriptor that is not open: never was, or no longer is. */
-static I bad_fd(void) {
-  switch (below(4)) {
-  case 0: return -1;
-  case 1: return 0x7fffffff;
-  case 2: return last_closed;
-  default: return (I)next();
-  }
-}
 
 /** A descriptor: usually one that is open. */
 static I any_fd(void) {
@@ -250,13 +223,7 @@ static I subscriptions(I *count) {
 }
 
 static void remember(I fd) {
-  if (nfds == MAX_FDS) {
-    I old = fds[0];
-    memmove(fds, fds + 1, sizeof fds[0] * (MAX_FDS - 1));
-    nfds--;
-    if (raw_fd_close(old) == 0) last_closed = old;
-  }
-  fds[nfds++] = fd;
+  keep_fd(fd);
 }
 
 static void forget(I fd) {

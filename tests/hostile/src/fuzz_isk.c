@@ -162,6 +162,7 @@ enum {
 
 #define ARENA 16384
 #define MAX_FDS 32
+#include "fuzz_common.h"
 #define MAX_KIDS 256
 #define LIVE_KIDS 6
 #define FUNCS 79
@@ -189,34 +190,7 @@ __attribute__((export_name("__isokernel_signal"))) void on_signal(int sig) {
   caught++;
 }
 
-// ---- randomness (splitmix64) ----
-
-static uint64_t state;
-
-static uint64_t next(void) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-static uint32_t below(uint32_t n) {
-  return n ? (uint32_t)(next() % n) : 0;
-}
-
 // ---- arguments (as fuzz.c) ----
-
-static I fds[MAX_FDS];
-static int nfds;
-static I last_closed = 1000;
-
-static I bad_fd(void) {
-  switch (below(4)) {
-  case 0: return -1;
-  case 1: return 0x7fffffff;
-  case 2: return last_closed;
-  default: return (I)next();
-  }
-}
 
 static I any_fd(void) {
   switch (below(8)) {
@@ -315,13 +289,7 @@ static void remember(I fd) {
   if (fd >= 0 && fd <= 3) return;
   for (int i = 0; i < nfds; i++)
     if (fds[i] == fd) return;
-  if (nfds == MAX_FDS) {
-    I old = fds[0];
-    memmove(fds, fds + 1, sizeof fds[0] * (MAX_FDS - 1));
-    nfds--;
-    if (raw_fd_close(old) == 0) last_closed = old;
-  }
-  fds[nfds++] = fd;
+  keep_fd(fd);
 }
 
 static void forget(I fd) {
