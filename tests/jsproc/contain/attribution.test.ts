@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { UNRESPONSIVE_MS } from '../../../src/kernel/jsproc/guard.ts';
 import { dropJsSpares } from '../../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../../src/kernel/jsproc/program.ts';
 import { Kernel } from '../../../src/kernel/kernel.ts';
 import type { FaultRecord } from '../../../src/kernel/proc/fault.ts';
 import type { Limits, Process } from '../../../src/kernel/proc/process.ts';
+import { nodeEval, outputHas, within } from '../../lib/js-kernel.ts';
 
 const GROW = path.join(path.dirname(fileURLToPath(import.meta.url)), 'wasi', 'grow.wasm');
 const DEADLINE_MS = 40_000;
@@ -25,28 +25,7 @@ const faults: FaultRecord[] = [];
 const onFault = (r: unknown): void => void faults.push(r as FaultRecord);
 
 function spawnJs(code: string, limits?: Partial<Limits>): Process {
-  return kernel.spawn({
-    program: NODE_PROGRAM, args: ['node', '-e', code], env: ['PATH=/bin'], stdio: ['null', 'capture', 'capture'],
-    ...(limits ? { limits } : {}),
-  });
-}
-
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: not within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(t);
-  }
-}
-
-async function outputHas(p: Process, text: string): Promise<void> {
-  const t0 = performance.now();
-  while (!p.output(1).toString().includes(text)) {
-    if (p.exitStatus) throw new Error(`ended (${p.exitStatus.status}) before writing ${text}: ${p.output(2)}`);
-    if (performance.now() - t0 > DEADLINE_MS) throw new Error(`no ${text}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return nodeEval(kernel, code, { env: ['PATH=/bin'], ...(limits ? { limits } : {}) });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -70,13 +49,13 @@ describe('an isolate silent in a native call', () => {
       console.log('start'); t = performance.now();
       c.pbkdf2Sync('p', 's', Math.ceil(8000 / per), 64, 'sha512');
       console.log('done', performance.now() - t > ${UNRESPONSIVE_MS} ? 'long' : 'short')`, SMALL);
-    await outputHas(silent, 'start');
+    await outputHas(silent, 'start', DEADLINE_MS);
     await sleep(1500); // asked (a calm process: within CALM_MS), and the question found slow (SLOW_MS later)
     const wasi = kernel.spawn({ program: GROW, args: ['grow', '256', '8'], stdio: ['null', 'capture', 'capture'] });
     const js = spawnJs('const k = []; for (let i = 0; i < 64; i++) k.push(Buffer.alloc(4 << 20, 1)); console.log("grown"); setTimeout(() => console.log(k.length), 7000)',
       { memoryPages: 512 * 16 });
-    await outputHas(wasi, 'grown 256');
-    await outputHas(js, 'grown');
+    await outputHas(wasi, 'grown 256', DEADLINE_MS);
+    await outputHas(js, 'grown', DEADLINE_MS);
     const st = await within(silent.exited, DEADLINE_MS, 'the silent process');
     assert.equal(st.status, 0, `signal ${st.signal}: ${silent.fault?.message ?? silent.output(2).toString()}`);
     assert.equal(silent.output(1).toString(), 'start\ndone long\n');

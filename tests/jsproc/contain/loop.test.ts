@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { GRACE_MS, graceAfterTerminate, jsLost, lostJsIsolates } from '../../../src/kernel/jsproc/guard.ts';
 import { dropJsSpares } from '../../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../../src/kernel/jsproc/program.ts';
 import { Kernel, USERLAND_BIN } from '../../../src/kernel/kernel.ts';
 import type { FaultRecord } from '../../../src/kernel/proc/fault.ts';
 import type { Limits, Process } from '../../../src/kernel/proc/process.ts';
+import { nodeEval, outputHas, within } from '../../lib/js-kernel.ts';
 
 const DEADLINE_MS = 30_000;
 const ECHO = path.join(USERLAND_BIN, 'echo');
@@ -24,28 +24,7 @@ const NEW_ARRAY = 'console.log("looping"); let a = 0; for (;;) a = new Array(100
 let kernel: Kernel;
 
 function spawnJs(code: string, limits?: Partial<Limits>): Process {
-  return kernel.spawn({
-    program: NODE_PROGRAM, args: ['node', '-e', code], env: ['PATH=/bin'], stdio: ['null', 'capture', 'capture'],
-    ...(limits ? { limits } : {}),
-  });
-}
-
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: not within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(t);
-  }
-}
-
-async function outputHas(p: Process, text: string): Promise<void> {
-  const t0 = performance.now();
-  while (!p.output(1).toString().includes(text)) {
-    if (p.exitStatus) throw new Error(`ended (${p.exitStatus.status}) before writing ${text}: ${p.output(2)}`);
-    if (performance.now() - t0 > DEADLINE_MS) throw new Error(`no ${text}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return nodeEval(kernel, code, { env: ['PATH=/bin'], ...(limits ? { limits } : {}) });
 }
 
 const NEIGHBOUR = 'let n = 0; const t = setInterval(() => { if (++n === 10) { clearInterval(t); console.log("neighbour", n); } }, 20)';
@@ -98,7 +77,7 @@ describe('the push-fill loop', () => {
     it(`is killed by kill() mid-loop: ${code.slice(code.indexOf(';') + 2)}`, async () => {
       const neighbour = spawnJs(NEIGHBOUR);
       const p = spawnJs(code);
-      await outputHas(p, 'looping');
+      await outputHas(p, 'looping', DEADLINE_MS);
       await new Promise((r) => setTimeout(r, 1000)); // long enough for V8 to optimize the loop
       kernel.kill(p.pid, 15);
       const st = await within(p.exited, 10_000, 'kill');

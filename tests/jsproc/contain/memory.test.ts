@@ -11,10 +11,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropJsSpares } from '../../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../../src/kernel/jsproc/program.ts';
 import { Kernel, USERLAND_BIN } from '../../../src/kernel/kernel.ts';
 import type { FaultRecord } from '../../../src/kernel/proc/fault.ts';
 import type { Limits, Process } from '../../../src/kernel/proc/process.ts';
+import { nodeEval, within } from '../../lib/js-kernel.ts';
 
 /** 64 MiB: the heap limit and the memory limit of the bombs. */
 const LIMIT: Partial<Limits> = { memoryPages: 1024 };
@@ -27,19 +27,7 @@ const faults: FaultRecord[] = [];
 const onFault = (r: unknown): void => void faults.push(r as FaultRecord);
 
 function spawnJs(code: string, limits?: Partial<Limits>): Process {
-  return kernel.spawn({
-    program: NODE_PROGRAM, args: ['node', '-e', code], env: ['PATH=/bin'], stdio: ['null', 'capture', 'capture'],
-    ...(limits ? { limits } : {}),
-  });
-}
-
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: not within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(t);
-  }
+  return nodeEval(kernel, code, { env: ['PATH=/bin'], ...(limits ? { limits } : {}) });
 }
 
 /** A JS neighbour that counts on timers, and a WASI process, both alive and well after `bad` ended. */

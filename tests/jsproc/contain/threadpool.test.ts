@@ -7,24 +7,15 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropJsSpares } from '../../../src/kernel/jsproc/pool.ts';
-import { NODE_PROGRAM } from '../../../src/kernel/jsproc/program.ts';
 import { Kernel, USERLAND_BIN } from '../../../src/kernel/kernel.ts';
 import type { Process } from '../../../src/kernel/proc/process.ts';
+import { nodeEval, within } from '../../lib/js-kernel.ts';
 
 const DEADLINE_MS = 40_000;
 let kernel: Kernel;
 
 function spawnJs(code: string): Process {
-  return kernel.spawn({ program: NODE_PROGRAM, args: ['node', '-e', code], env: ['PATH=/bin'], stdio: ['null', 'capture', 'capture'] });
-}
-
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: not within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(t);
-  }
+  return nodeEval(kernel, code, { env: ['PATH=/bin'] });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
