@@ -338,6 +338,7 @@ export function iskProcSyscalls(k: Kernel): SyscallTable {
         if (statusOut !== 0) m.check(statusOut, 4);
         m.check(pidOut, 4);
         if (options & ~(WAIT.NOHANG | WAIT.UNTRACED | WAIT.CONTINUED)) fail(E.INVAL);
+        if (pid === -0x80000000) fail(E.SRCH); // the group -INT_MIN does not exist: Linux's ESRCH
         let any = false;
         for (const c of p.children) {
           if (!matches(p, c, pid)) continue;

@@ -2,6 +2,7 @@
 // program, a directory, an empty path.
 // test: stdout=missing program: ENOENT\ndirectory: EACCES\nempty path: ENOENT\nposix_spawnp of an unknown name: ENOENT\n
 #include "proc_test.h"
+#include <limits.h>
 
 int main(int argc, char **argv) {
   proc_init(argc, argv);
@@ -17,5 +18,6 @@ int main(int argc, char **argv) {
   printf("posix_spawnp of an unknown name: ENOENT\n");
   int st;
   CHECK_ERR(waitpid(-1, &st, WNOHANG), ECHILD);
+  CHECK_ERR(waitpid(INT_MIN, &st, WNOHANG), ESRCH); /* no group -INT_MIN: Linux's ESRCH */
   return 0;
 }
