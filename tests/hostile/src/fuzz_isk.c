@@ -1714,6 +1714,37 @@ static void check_nofile_above_limit(void) {
 }
 
 /**
+ * Spawns this program as a child asleep reading a pipe (the spawn's PIPE action makes it), and
+ * gives it 30 ms to get there; returns the pipe's write end (a byte wakes the child, which
+ * then ends), or -1 if the spawn failed.
+ */
+static I spawn_reader(I *pid) {
+  memset(&rq, 0, sizeof rq);
+  memset(acts, 0, sizeof acts);
+  I n;
+  rq.path = (uint32_t)put_str(scratch, PROGRAM, &n);
+  rq.path_len = (uint32_t)n;
+  static const char av[] = "fuzz_isk\0child\0r";
+  rq.argv = P(av);
+  rq.argv_len = sizeof av;
+  acts[0] = (struct action){.kind = 8, .fd = 0, .arg = 1};
+  rq.actions = P(acts);
+  rq.actions_count = 1;
+  if (k_spawn(P(&rq), P(pid)) != 0) return -1;
+  I w = (I)acts[0].reserved;
+  sleep_ms(30);
+  return w;
+}
+
+/** Writes one byte to `w`. */
+static void poke(I w) {
+  iov[0].buf = (uint8_t *)"x";
+  iov[0].buf_len = 1;
+  uint32_t nw;
+  raw_fd_write(w, P(iov), 1, P(&nw));
+}
+
+/**
  * bind and listen of a TCP socket sleep while the host binds (till Node's 'listening',
  * after the microtasks that run now). A caught signal that comes meanwhile — SIGCHLD from a
  * child that ends in those microtasks — made them return EINTR, and the socket could not
@@ -1725,25 +1756,11 @@ static void check_listen_signal(void) {
   int intr = 0, later = 0;
   for (int i = 0; i < 8; i++) {
     // A child asleep reading a pipe; a byte wakes it, and it ends while the call sleeps.
-    memset(&rq, 0, sizeof rq);
-    memset(acts, 0, sizeof acts);
-    I n, pid = -1, fd = -1, st;
-    rq.path = (uint32_t)put_str(scratch, PROGRAM, &n);
-    rq.path_len = (uint32_t)n;
-    static const char av[] = "fuzz_isk\0child\0r";
-    rq.argv = P(av);
-    rq.argv_len = sizeof av;
-    acts[0] = (struct action){.kind = 8, .fd = 0, .arg = 1};
-    rq.actions = P(acts);
-    rq.actions_count = 1;
-    if (k_spawn(P(&rq), P(&pid)) != 0) break;
-    I w = (I)acts[0].reserved;
-    sleep_ms(30);
+    I pid = -1, fd = -1, st;
+    I w = spawn_reader(&pid);
+    if (w < 0) break;
     k_socket(1 + i % 2, 6, 0, P(&fd));
-    iov[0].buf = (uint8_t *)"x";
-    iov[0].buf_len = 1;
-    uint32_t nw;
-    raw_fd_write(w, P(iov), 1, P(&nw));
+    poke(w);
     int e;
     if (i % 4 < 2) {
       e = k_listen(fd, 1);
@@ -1773,24 +1790,10 @@ static void check_spawn_signal(void) {
   static const char *const PROGS[] = {"/hostile/neighbour.wasm", "/hostile/badargs.wasm", "/hostile/fuzz.wasm"};
   int intr = 0;
   for (int i = 0; i < 3; i++) {
-    memset(&rq, 0, sizeof rq);
-    memset(acts, 0, sizeof acts);
     I n, pid = -1, pid2 = -1, st;
-    rq.path = (uint32_t)put_str(scratch, PROGRAM, &n);
-    rq.path_len = (uint32_t)n;
-    static const char av[] = "fuzz_isk\0child\0r";
-    rq.argv = P(av);
-    rq.argv_len = sizeof av;
-    acts[0] = (struct action){.kind = 8, .fd = 0, .arg = 1};
-    rq.actions = P(acts);
-    rq.actions_count = 1;
-    if (k_spawn(P(&rq), P(&pid)) != 0) break;
-    I w = (I)acts[0].reserved;
-    sleep_ms(30);
-    iov[0].buf = (uint8_t *)"x";
-    iov[0].buf_len = 1;
-    uint32_t nw;
-    raw_fd_write(w, P(iov), 1, P(&nw));
+    I w = spawn_reader(&pid);
+    if (w < 0) break;
+    poke(w);
     memset(&rq, 0, sizeof rq);
     rq.path = (uint32_t)put_str(scratch, PROGS[i], &n);
     rq.path_len = (uint32_t)n;

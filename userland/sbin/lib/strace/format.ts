@@ -91,6 +91,28 @@ interface Stat {
   ms: number;
 }
 
+/**
+ * The part of a call's line from its closing parenthesis: `) = ` and the result when the
+ * result says it all (a value, a restart, an errno); false when it is 0 and the caller
+ * prints what the call wrote back (its ret param) instead.
+ */
+function resultHead(o: LineBytes, returnsValue: boolean, result: number): boolean {
+  o.byte(0x29);
+  o.byte(0x20);
+  o.byte(0x3d);
+  o.byte(0x20);
+  if (returnsValue) o.int(result);
+  else if (result === -2) o.str('? ERESTARTSYS (To be restarted if SA_RESTART is set)');
+  else if (result !== 0) {
+    o.str('-1 ');
+    o.str(N.errnoName(result));
+    o.str(' (');
+    o.str(N.errnoText(result));
+    o.byte(0x29);
+  } else return false;
+  return true;
+}
+
 /** Turns records into lines (`out` gets each with its newline) and keeps the -c counts. */
 export class Formatter implements Sink {
   private schema: Schema | null = null;
@@ -487,23 +509,13 @@ export class Formatter implements Sink {
       else if (kind === 2) o.int(lo >>> 0);
       else o.str(hexLo(lo));
     }
-    o.byte(0x29);
-    o.byte(0x20);
-    o.byte(0x3d);
-    o.byte(0x20);
-    if (info.returnsValue) o.int(result);
-    else if (result === -2) o.str('? ERESTARTSYS (To be restarted if SA_RESTART is set)');
-    else if (result !== 0) {
-      o.str('-1 ');
-      o.str(N.errnoName(result));
-      o.str(' (');
-      o.str(N.errnoText(result));
-      o.byte(0x29);
-    } else if (rp < 0 || lenR < 4) o.byte(0x30);
-    else {
-      const v = dv.getUint32(q, true);
-      if (lenR >= 8 && dv.getUint32(q + 4, true) !== 0) o.str(dv.getBigUint64(q, true).toString());
-      else o.int(v);
+    if (!resultHead(o, info.returnsValue, result)) {
+      if (rp < 0 || lenR < 4) o.byte(0x30);
+      else {
+        const v = dv.getUint32(q, true);
+        if (lenR >= 8 && dv.getUint32(q + 4, true) !== 0) o.str(dv.getBigUint64(q, true).toString());
+        else o.int(v);
+      }
     }
     o.byte(10);
     return true;
@@ -684,19 +696,7 @@ export class Formatter implements Sink {
       }
       o.str(p({ flags: this.capFlags[i]!, full: this.capFull[i]!, data: b.subarray(at, at + this.capLen[i]!) }, this, NO_ARGS, i));
     }
-    o.byte(0x29);
-    o.byte(0x20);
-    o.byte(0x3d);
-    o.byte(0x20);
-    if (info.returnsValue) o.int(result);
-    else if (result === -2) o.str('? ERESTARTSYS (To be restarted if SA_RESTART is set)');
-    else if (result !== 0) {
-      o.str('-1 ');
-      o.str(N.errnoName(result));
-      o.str(' (');
-      o.str(N.errnoText(result));
-      o.byte(0x29);
-    } else {
+    if (!resultHead(o, info.returnsValue, result)) {
       const rp = sh.retParam;
       if (rp < 0 || this.capGen[rp] !== this.gen || (this.capFlags[rp]! & 1) !== 0 || this.capLen[rp]! < 4) o.byte(0x30);
       else {
